@@ -1,0 +1,78 @@
+package io.taskpipe;
+
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.taskpipe.config.TaskpipeConfig;
+import io.taskpipe.embedded.EmbeddedKafka;
+import io.taskpipe.embedded.LocalWorkers;
+import io.taskpipe.kafka.KafkaClients;
+import io.taskpipe.kafka.Topics;
+import io.taskpipe.lanes.Lanes;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.BeforeDestroyed;
+import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
+import org.apache.kafka.clients.admin.Admin;
+import org.jboss.logging.Logger;
+
+/**
+ * Starts and stops this process's parts in order, by role: broker (all-in-one without a configured
+ * broker), topics, lanes, local cpu-workers; and the reverse on shutdown.
+ */
+@ApplicationScoped
+public class Lifecycle {
+
+    private static final Logger LOG = Logger.getLogger(Lifecycle.class);
+
+    private final TaskpipeConfig config;
+    private final EmbeddedKafka embedded;
+    private final KafkaClients clients;
+    private final Lanes lanes;
+    private final LocalWorkers localWorkers;
+
+    public Lifecycle(TaskpipeConfig config, EmbeddedKafka embedded, KafkaClients clients, Lanes lanes, LocalWorkers localWorkers) {
+        this.config = config;
+        this.embedded = embedded;
+        this.clients = clients;
+        this.lanes = lanes;
+        this.localWorkers = localWorkers;
+    }
+
+    void start(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event) {
+        LOG.infof("taskpipe starting as %s, Kafka at %s", config.role().name().toLowerCase().replace('_', '-'), clients.bootstrapServers());
+        embedded.start();
+        if (config.topics().create()) {
+            try (Admin admin = clients.newAdmin()) {
+                Topics.ensure(admin, config.topics());
+            }
+        }
+        if (config.role().dispatches()) {
+            lanes.startIo();
+        } else {
+            lanes.startCpu();
+        }
+        localWorkers.start();
+        config.localWorkers().parentPid().ifPresent(pid -> ProcessHandle.of(pid).ifPresentOrElse(
+                parent -> parent.onExit().thenRun(() -> {
+                    LOG.infof("parent process %d exited; stopping", pid);
+                    Quarkus.asyncExit();
+                }),
+                Quarkus::asyncExit));
+    }
+
+    void stop(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) ShutdownEvent event) {
+        localWorkers.stop(config.lanes().shutdownGrace());
+        lanes.stop(config.lanes().shutdownGrace());
+        clients.close();
+    }
+
+    /**
+     * The broker goes last: after SmallRye's Kafka connector closed its channels, which it does when the
+     * application context is about to be destroyed (observer priority 50).
+     */
+    void stopBroker(@Observes @Priority(Interceptor.Priority.PLATFORM_AFTER + 1000) @BeforeDestroyed(ApplicationScoped.class) Object event) {
+        embedded.stop();
+    }
+}

@@ -1,0 +1,237 @@
+package io.taskpipe.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import io.taskpipe.lanes.ExecutorKind;
+import io.taskpipe.ordering.OrderingMode;
+import io.taskpipe.tasks.Lane;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * Every setting of taskpipe, under the prefix {@code taskpipe}. The README's configuration table lists
+ * the same keys (a test keeps the two in step). Kafka client settings stay under {@code kafka.*}.
+ */
+@ConfigMapping(prefix = "taskpipe")
+public interface TaskpipeConfig {
+
+    /** What this process does: {@code all-in-one} (default), {@code dispatcher} or {@code cpu-worker}. Set by the profile of the same name. */
+    @WithDefault("all-in-one")
+    Role role();
+
+    Topics topics();
+
+    Lanes lanes();
+
+    /** Per task type, the lane that runs it, overriding the lane the type declares, e.g. {@code taskpipe.routing."compute.sum"=IO}. */
+    Map<String, Lane> routing();
+
+    Tasks tasks();
+
+    Files files();
+
+    Urls urls();
+
+    Results results();
+
+    Embedded embedded();
+
+    @WithName("local-workers")
+    LocalWorkers localWorkers();
+
+    enum Role {
+        ALL_IN_ONE, DISPATCHER, CPU_WORKER;
+
+        public boolean dispatches() {
+            return this != CPU_WORKER;
+        }
+    }
+
+    interface Topics {
+        /** Topic other systems publish tasks to. Default {@code taskpipe.tasks}. */
+        @WithDefault("taskpipe.tasks")
+        String tasks();
+
+        /** Topic the dispatcher forwards CPU tasks to and cpu-workers consume. Default {@code taskpipe.tasks.cpu}. */
+        @WithName("cpu-tasks")
+        @WithDefault("taskpipe.tasks.cpu")
+        String cpuTasks();
+
+        /** Topic of result records. Default {@code taskpipe.results}. */
+        @WithDefault("taskpipe.results")
+        String results();
+
+        /** Topic of dead letters. Default {@code taskpipe.dlq}. */
+        @WithDefault("taskpipe.dlq")
+        String dlq();
+
+        /** Whether a starting process creates missing topics. Default {@code true}. */
+        @WithDefault("true")
+        boolean create();
+
+        /** Partitions of the tasks, CPU tasks and results topics when this process creates them. Default {@code 8}. */
+        @WithDefault("8")
+        int partitions();
+
+        /** Replication factor of topics this process creates; {@code -1} uses the broker's default. Default {@code -1}. */
+        @WithName("replication-factor")
+        @WithDefault("-1")
+        short replicationFactor();
+    }
+
+    interface Lanes {
+        Io io();
+
+        Cpu cpu();
+
+        /** On shutdown (SIGTERM), how long running tasks may take to finish before the process leaves. Default {@code 30s}. */
+        @WithName("shutdown-grace")
+        @WithDefault("30s")
+        Duration shutdownGrace();
+
+        /** On a rebalance, how long the revoked partitions' running tasks may take before they are left to the new owner. Default {@code 10s}. */
+        @WithName("revoke-grace")
+        @WithDefault("10s")
+        Duration revokeGrace();
+    }
+
+    interface Io {
+        /** Tasks the IO lane runs at once. Default {@code 1024}. */
+        @WithName("max-in-flight")
+        @WithDefault("1024")
+        int maxInFlight();
+
+        /** Tasks held in memory beyond those running (waiting for their key or a free slot). Default {@code 1024}. */
+        @WithName("queue-capacity")
+        @WithDefault("1024")
+        int queueCapacity();
+
+        /** {@code VIRTUAL}: one virtual thread per task (default). {@code PLATFORM}: a pool of {@code platform-threads}. */
+        @WithDefault("VIRTUAL")
+        ExecutorKind executor();
+
+        /** Size of the platform-thread pool when {@code executor=PLATFORM}. Default {@code 200}. */
+        @WithName("platform-threads")
+        @WithDefault("200")
+        int platformThreads();
+
+        /** {@code KEY} (default), {@code PARTITION} or {@code NONE}. */
+        @WithDefault("KEY")
+        OrderingMode ordering();
+
+        /** Consumer group of the dispatchers. Default {@code taskpipe-dispatcher}. */
+        @WithDefault("taskpipe-dispatcher")
+        String group();
+    }
+
+    interface Cpu {
+        /** Tasks a cpu-worker runs at once. Default: the processors the JVM sees (container-aware). */
+        OptionalInt slots();
+
+        /** Tasks a cpu-worker holds beyond those running. Default: 4 per slot. */
+        @WithName("queue-capacity")
+        OptionalInt queueCapacity();
+
+        /** {@code KEY} (default), {@code PARTITION} or {@code NONE}. */
+        @WithDefault("KEY")
+        OrderingMode ordering();
+
+        /** Consumer group of the cpu-workers. Default {@code taskpipe-cpu-worker}. */
+        @WithDefault("taskpipe-cpu-worker")
+        String group();
+    }
+
+    interface Tasks {
+        /** Deadline of a task that gives no {@code timeoutMs}. Default {@code 30s}. */
+        @WithName("default-timeout")
+        @WithDefault("30s")
+        Duration defaultTimeout();
+
+        /** Upper bound on any task's deadline; a larger {@code timeoutMs} is capped to it. Default {@code 5m}. */
+        @WithName("max-timeout")
+        @WithDefault("5m")
+        Duration maxTimeout();
+
+        /** Largest task record accepted, in bytes. Default {@code 1048576} (1 MiB). */
+        @WithName("max-record-bytes")
+        @WithDefault("1048576")
+        int maxRecordBytes();
+    }
+
+    interface Files {
+        /** Directory {@code file.*} and {@code compute.thumbnail} paths are resolved in; nothing outside it is read. Default {@code data}. */
+        @WithName("base-dir")
+        @WithDefault("data")
+        Path baseDir();
+
+        /** Largest file a task reads, in bytes. Default {@code 1073741824} (1 GiB). */
+        @WithName("max-bytes")
+        @WithDefault("1073741824")
+        long maxBytes();
+    }
+
+    interface Urls {
+        /** Hosts {@code url.fetch} may reach, as names or CIDRs; empty allows any public address. Default: empty. */
+        @WithName("allow-hosts")
+        Optional<List<String>> allowHosts();
+
+        /** Whether loopback addresses may be fetched (tests and local demos). Default {@code false}. */
+        @WithName("allow-loopback")
+        @WithDefault("false")
+        boolean allowLoopback();
+
+        /** Largest response body read, in bytes. Default {@code 10485760} (10 MiB). */
+        @WithName("max-body-bytes")
+        @WithDefault("10485760")
+        long maxBodyBytes();
+
+        /** Redirects followed, each re-validated. Default {@code 3}. */
+        @WithName("max-redirects")
+        @WithDefault("3")
+        int maxRedirects();
+
+        /** Time allowed to connect. Default {@code 5s}. */
+        @WithName("connect-timeout")
+        @WithDefault("5s")
+        Duration connectTimeout();
+    }
+
+    interface Results {
+        /** Results kept in memory for {@code GET /tasks/{id}}, most recent first. Default {@code 100000}. */
+        @WithName("view-capacity")
+        @WithDefault("100000")
+        int viewCapacity();
+    }
+
+    interface Embedded {
+        /** Port of the embedded broker, started when {@code kafka.bootstrap.servers} is not set. Default {@code 9092}. */
+        @WithDefault("9092")
+        int port();
+
+        /** Where the embedded broker keeps its data; default: a temporary directory removed on exit. */
+        @WithName("data-dir")
+        Optional<Path> dataDir();
+    }
+
+    interface LocalWorkers {
+        /** cpu-worker child processes the all-in-one mode starts. Default: 1 with the embedded broker, else 0. */
+        OptionalInt count();
+
+        /** Application jar the children run; default: the jar this process was started from. */
+        Optional<Path> jar();
+
+        /** Extra JVM options for the children, e.g. {@code -Xmx512m}. Default: none. */
+        @WithName("jvm-options")
+        Optional<List<String>> jvmOptions();
+
+        /** Set by a parent on its children: the child exits when this process does. Internal. */
+        @WithName("parent-pid")
+        java.util.OptionalLong parentPid();
+    }
+}

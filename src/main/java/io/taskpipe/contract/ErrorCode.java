@@ -1,0 +1,33 @@
+package io.taskpipe.contract;
+
+/** Why a task was rejected or failed. Stable names: consumers of results and dead letters may switch on them. */
+public enum ErrorCode {
+    /** The record is not valid JSON or not a JSON object. */
+    MALFORMED_JSON,
+    /** The record is larger than {@code taskpipe.tasks.max-record-bytes}. */
+    PAYLOAD_TOO_LARGE,
+    /** A contract field is missing, of the wrong type or unknown. */
+    INVALID_TASK,
+    /** The contract {@code version} is not one this build reads. */
+    UNSUPPORTED_VERSION,
+    /** No task type of that name. */
+    UNKNOWN_TYPE,
+    /** The params do not fit the task type. */
+    INVALID_PARAMS,
+    /** A path outside the base directory, or a file that is not a regular file. */
+    FORBIDDEN_PATH,
+    /** A URL whose scheme, host or address is not allowed. */
+    FORBIDDEN_URL,
+    /** The file or URL does not exist. */
+    NOT_FOUND,
+    /** A file or body larger than the configured limit. */
+    TOO_LARGE,
+    /** The server answered with an error status (4xx other than 404/410, or 5xx). */
+    HTTP_ERROR,
+    /** Reading a file or URL failed. */
+    IO_ERROR,
+    /** The task ran past its deadline. */
+    DEADLINE_EXCEEDED,
+    /** The task's code failed unexpectedly. */
+    EXECUTION_ERROR
+}

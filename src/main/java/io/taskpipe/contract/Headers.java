@@ -1,0 +1,24 @@
+package io.taskpipe.contract;
+
+/** Kafka header names taskpipe writes. */
+public final class Headers {
+
+    /** On forwarded CPU tasks: the task's creation time (ISO-8601) when the task itself gave none. */
+    public static final String CREATED_AT = "taskpipe-created-at";
+
+    /** On dead letters: the {@link ErrorCode}. */
+    public static final String DLQ_CODE = "taskpipe-dlq-code";
+    /** On dead letters: a readable reason. */
+    public static final String DLQ_REASON = "taskpipe-dlq-reason";
+    /** On dead letters: the exception class, when an exception caused it. */
+    public static final String DLQ_EXCEPTION = "taskpipe-dlq-exception";
+    /** On dead letters: where the record was read from. */
+    public static final String DLQ_TOPIC = "taskpipe-dlq-topic";
+    public static final String DLQ_PARTITION = "taskpipe-dlq-partition";
+    public static final String DLQ_OFFSET = "taskpipe-dlq-offset";
+    /** On dead letters: deliveries of the record so far. */
+    public static final String DLQ_ATTEMPTS = "taskpipe-dlq-attempts";
+
+    private Headers() {
+    }
+}

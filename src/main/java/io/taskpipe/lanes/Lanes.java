@@ -1,0 +1,96 @@
+package io.taskpipe.lanes;
+
+import io.taskpipe.config.TaskpipeConfig;
+import io.taskpipe.intake.Intake;
+import io.taskpipe.intake.TaskDecoder;
+import io.taskpipe.kafka.KafkaClients;
+import io.taskpipe.observe.LaneMetrics;
+import io.taskpipe.results.DeadLetters;
+import io.taskpipe.results.ResultPublisher;
+import io.taskpipe.tasks.Lane;
+import io.taskpipe.tasks.TaskTypes;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * Builds and runs the lanes of this process: the IO lane (with CPU forwarding) in a dispatcher, the
+ * CPU lane in a cpu-worker. Each lane is a {@link LaneConsumer} feeding an {@link Intake} feeding a
+ * {@link TaskRunner}.
+ */
+@ApplicationScoped
+public class Lanes {
+
+    private static final Logger LOG = Logger.getLogger(Lanes.class);
+
+    /** A running lane. */
+    public record Running(LaneConsumer consumer, TaskRunner runner, int slots) {
+    }
+
+    private final TaskpipeConfig config;
+    private final KafkaClients clients;
+    private final TaskDecoder decoder;
+    private final TaskTypes types;
+    private final DeadLetters deadLetters;
+    private final ResultPublisher publisher;
+    private final LaneMetrics metrics;
+    private final Map<Lane, Running> running = new EnumMap<>(Lane.class);
+
+    public Lanes(TaskpipeConfig config, KafkaClients clients, TaskDecoder decoder, TaskTypes types,
+                 DeadLetters deadLetters, ResultPublisher publisher, LaneMetrics metrics) {
+        this.config = config;
+        this.clients = clients;
+        this.decoder = decoder;
+        this.types = types;
+        this.deadLetters = deadLetters;
+        this.publisher = publisher;
+        this.metrics = metrics;
+    }
+
+    /** The dispatcher's lane: reads the tasks topic, runs IO tasks on the configured executor, forwards CPU tasks. */
+    public synchronized void startIo() {
+        TaskpipeConfig.Io io = config.lanes().io();
+        int slots = io.executor() == ExecutorKind.PLATFORM ? Math.min(io.maxInFlight(), io.platformThreads()) : io.maxInFlight();
+        start(Lane.IO, io.executor().create("io-", io.platformThreads()), io.ordering(), slots, io.queueCapacity(),
+                io.group(), config.topics().tasks(), config.topics().cpuTasks());
+        LOG.infof("IO lane: %d in flight on %s threads, ordering %s, reading %s", slots,
+                io.executor().name().toLowerCase(), io.ordering(), config.topics().tasks());
+    }
+
+    /** The cpu-worker's lane: reads the CPU topic and runs every task on one platform thread per slot. */
+    public synchronized void startCpu() {
+        TaskpipeConfig.Cpu cpu = config.lanes().cpu();
+        int slots = cpu.slots().orElse(Runtime.getRuntime().availableProcessors());
+        int queue = cpu.queueCapacity().orElse(4 * slots);
+        start(Lane.CPU, ExecutorKind.PLATFORM.create("cpu-", slots), cpu.ordering(), slots, queue,
+                cpu.group(), config.topics().cpuTasks(), null);
+        LOG.infof("CPU lane: %d slot(s), queue %d, ordering %s, reading %s", slots, queue, cpu.ordering(), config.topics().cpuTasks());
+    }
+
+    private void start(Lane lane, java.util.concurrent.ExecutorService executor, io.taskpipe.ordering.OrderingMode ordering,
+                       int slots, int queue, String group, String topic, String forwardTopic) {
+        TaskRunner runner = new TaskRunner(lane, ordering, slots, executor, publisher, metrics,
+                new TaskRunner.Deadlines(config.tasks().defaultTimeout(), config.tasks().maxTimeout()));
+        Intake intake = new Intake(decoder, types, runner, deadLetters, publisher, metrics, forwardTopic);
+        int capacity = slots + queue;
+        LaneConsumer consumer = new LaneConsumer(lane.name().toLowerCase() + "-lane", topic,
+                clients.newConsumer(group, capacity), capacity, config.lanes().revokeGrace(), intake);
+        metrics.lane(lane.name(), runner::running, runner::queued, consumer::outstanding);
+        running.put(lane, new Running(consumer, runner, slots));
+        consumer.start();
+    }
+
+    /** Graceful stop of every lane: running tasks get {@code grace} to finish, then offsets are committed. */
+    public synchronized void stop(Duration grace) {
+        running.values().parallelStream().forEach(lane -> lane.consumer().stop(grace));
+        running.values().forEach(lane -> lane.runner().close());
+        running.clear();
+    }
+
+    public synchronized Map<Lane, Running> running() {
+        return Map.copyOf(running);
+    }
+}

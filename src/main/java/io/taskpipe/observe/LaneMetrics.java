@@ -1,0 +1,67 @@
+package io.taskpipe.observe;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.taskpipe.contract.ErrorCode;
+import io.taskpipe.contract.TaskResult;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/**
+ * The Prometheus view of the lanes ({@code /q/metrics}):
+ * <ul>
+ *   <li>{@code taskpipe_tasks_total{lane,type,status}}: tasks finished;</li>
+ *   <li>{@code taskpipe_task_service_seconds{lane,type}} and {@code taskpipe_task_queue_wait_seconds{lane,type}}: histograms;</li>
+ *   <li>{@code taskpipe_lane_running{lane}}, {@code taskpipe_lane_queued{lane}}, {@code taskpipe_lane_outstanding{lane}}: gauges;</li>
+ *   <li>{@code taskpipe_forwarded_total} and {@code taskpipe_rejected_total{code}}: dispatcher counters.</li>
+ * </ul>
+ */
+@ApplicationScoped
+public class LaneMetrics {
+
+    private final MeterRegistry registry;
+
+    public LaneMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    public void finished(TaskResult result) {
+        String lane = result.lane() == null ? "NONE" : result.lane().name();
+        Counter.builder("taskpipe.tasks")
+                .description("Tasks finished, by lane, type and status")
+                .tags("lane", lane, "type", result.type(), "status", result.status().name())
+                .register(registry).increment();
+        timer("taskpipe.task.service", "Time a task ran", lane, result.type())
+                .record(Duration.ofNanos((long) (result.timing().serviceMs() * 1e6)));
+        timer("taskpipe.task.queue.wait", "Time from reaching the lane's topic to starting", lane, result.type())
+                .record(Duration.ofNanos((long) (Math.max(0, result.timing().queueWaitMs()) * 1e6)));
+    }
+
+    public void forwarded() {
+        registry.counter("taskpipe.forwarded", "lane", "CPU").increment();
+    }
+
+    public void rejected(ErrorCode code) {
+        registry.counter("taskpipe.rejected", "code", code.name()).increment();
+    }
+
+    /** Registers the gauges of one lane. */
+    public void lane(String lane, Supplier<Number> running, Supplier<Number> queued, Supplier<Number> outstanding) {
+        Gauge.builder("taskpipe.lane.running", running).description("Tasks running now").tag("lane", lane).register(registry);
+        Gauge.builder("taskpipe.lane.queued", queued).description("Tasks waiting for their key or a slot").tag("lane", lane).register(registry);
+        Gauge.builder("taskpipe.lane.outstanding", outstanding)
+                .description("Records handed to the lane whose outcome is not yet durable").tag("lane", lane).register(registry);
+    }
+
+    private Timer timer(String name, String description, String lane, String type) {
+        return Timer.builder(name).description(description).tags("lane", lane, "type", type)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofMinutes(5))
+                .register(registry);
+    }
+}

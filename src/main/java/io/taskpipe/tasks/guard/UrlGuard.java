@@ -1,0 +1,163 @@
+package io.taskpipe.tasks.guard;
+
+import io.taskpipe.config.TaskpipeConfig;
+import io.taskpipe.contract.ErrorCode;
+import io.taskpipe.tasks.TaskFailure;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Decides which URLs {@code url.fetch} may reach (OWASP SSRF guidance): http and https only, no user
+ * info, the host on the allowlist when one is set, and every address the host resolves to public,
+ * unless it lies in an allowed CIDR (or is loopback with {@code allow-loopback}).
+ */
+@ApplicationScoped
+public class UrlGuard {
+
+    /** Blocks that are never fetched unless explicitly allowed, with the reason given. */
+    private static final List<Denied> DENIED = List.of(
+            new Denied(Cidr.parse("0.0.0.0/8"), "an unspecified (\"this network\") address"),
+            new Denied(Cidr.parse("10.0.0.0/8"), "a private address"),
+            new Denied(Cidr.parse("100.64.0.0/10"), "a carrier-grade NAT address"),
+            new Denied(Cidr.parse("127.0.0.0/8"), "a loopback address"),
+            new Denied(Cidr.parse("169.254.0.0/16"), "a link-local address (cloud metadata lives here)"),
+            new Denied(Cidr.parse("172.16.0.0/12"), "a private address"),
+            new Denied(Cidr.parse("192.0.0.0/24"), "an IETF protocol assignment address"),
+            new Denied(Cidr.parse("192.168.0.0/16"), "a private address"),
+            new Denied(Cidr.parse("198.18.0.0/15"), "a benchmarking address"),
+            new Denied(Cidr.parse("224.0.0.0/4"), "a multicast address"),
+            new Denied(Cidr.parse("240.0.0.0/4"), "a reserved address"),
+            new Denied(Cidr.parse("::/128"), "an unspecified address"),
+            new Denied(Cidr.parse("::1/128"), "a loopback address"),
+            new Denied(Cidr.parse("fc00::/7"), "a unique-local address"),
+            new Denied(Cidr.parse("fe80::/10"), "a link-local address"),
+            new Denied(Cidr.parse("fec0::/10"), "a site-local address"),
+            new Denied(Cidr.parse("ff00::/8"), "a multicast address"));
+
+    private final List<String> allowedNames = new ArrayList<>();
+    private final List<Cidr> allowedBlocks = new ArrayList<>();
+    private final boolean allowLoopback;
+
+    @Inject
+    public UrlGuard(TaskpipeConfig config) {
+        this(config.urls().allowHosts().orElse(List.of()), config.urls().allowLoopback());
+    }
+
+    public UrlGuard(List<String> allowHosts, boolean allowLoopback) {
+        for (String entry : allowHosts) {
+            String trimmed = entry.trim().toLowerCase(Locale.ROOT);
+            if (Cidr.isLiteral(trimmed)) {
+                allowedBlocks.add(Cidr.parse(trimmed));
+            } else if (!trimmed.isEmpty()) {
+                allowedNames.add(trimmed);
+            }
+        }
+        this.allowLoopback = allowLoopback;
+    }
+
+    /** Checks a URL and returns the addresses its host resolves to, all of them allowed. */
+    public List<InetAddress> check(URI uri) {
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw forbidden(uri, "scheme '" + scheme + "' is not allowed; use http or https");
+        }
+        if (uri.getRawUserInfo() != null) {
+            throw forbidden(uri, "user info in URLs is not allowed");
+        }
+        String host = uri.getHost();
+        if (host == null || host.isEmpty()) {
+            throw forbidden(uri, "no host");
+        }
+        host = host.toLowerCase(Locale.ROOT);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        boolean literal = Cidr.isLiteral(host);
+        if (!allowedNames.isEmpty() || !allowedBlocks.isEmpty()) {
+            if (!literal && !nameAllowed(host) || literal && !blockAllowed(Cidr.address(host))) {
+                throw forbidden(uri, "host '" + host + "' is not on the allowlist (taskpipe.urls.allow-hosts)");
+            }
+        }
+        List<InetAddress> addresses = resolve(uri, host);
+        for (InetAddress address : addresses) {
+            String denied = deniedReason(address);
+            if (denied != null) {
+                throw forbidden(uri, "host '" + host + "' resolves to " + address.getHostAddress() + ", " + denied);
+            }
+        }
+        return addresses;
+    }
+
+    /** Why an address may not be fetched, or null when it may. */
+    String deniedReason(InetAddress address) {
+        if (blockAllowed(address)) {
+            return null;
+        }
+        InetAddress effective = embeddedIpv4(address);
+        if (effective.isLoopbackAddress() && allowLoopback) {
+            return null;
+        }
+        for (Denied denied : DENIED) {
+            if (denied.block().contains(effective)) {
+                return denied.reason();
+            }
+        }
+        return null;
+    }
+
+    private boolean nameAllowed(String host) {
+        for (String name : allowedNames) {
+            if (host.equals(name) || name.startsWith("*.") && host.endsWith(name.substring(1))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean blockAllowed(InetAddress address) {
+        return allowedBlocks.stream().anyMatch(block -> block.contains(address));
+    }
+
+    /** IPv6 forms that carry an IPv4 address (IPv4-compatible, NAT64) are judged by that address. */
+    private static InetAddress embeddedIpv4(InetAddress address) {
+        if (address instanceof Inet6Address v6) {
+            byte[] b = v6.getAddress();
+            boolean compatible = true;
+            for (int i = 0; i < 12; i++) {
+                compatible &= b[i] == 0;
+            }
+            boolean nat64 = (b[0] & 0xff) == 0x00 && (b[1] & 0xff) == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b;
+            if (compatible && !(b[12] == 0 && b[13] == 0 && b[14] == 0) || nat64) {
+                try {
+                    return InetAddress.getByAddress(new byte[] {b[12], b[13], b[14], b[15]});
+                } catch (UnknownHostException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return address;
+    }
+
+    private static List<InetAddress> resolve(URI uri, String host) {
+        try {
+            return List.of(InetAddress.getAllByName(host));
+        } catch (UnknownHostException e) {
+            throw new TaskFailure(ErrorCode.NOT_FOUND, "cannot resolve host '" + host + "' of " + uri);
+        }
+    }
+
+    private static TaskFailure forbidden(URI uri, String why) {
+        return new TaskFailure(ErrorCode.FORBIDDEN_URL, "url " + uri + " is forbidden: " + why);
+    }
+
+    private record Denied(Cidr block, String reason) {
+    }
+}
