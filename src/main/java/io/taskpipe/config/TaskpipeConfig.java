@@ -158,9 +158,9 @@ public interface TaskpipeConfig {
         @WithDefault("5m")
         Duration maxTimeout();
 
-        /** Largest task record accepted, in bytes. Default {@code 1048576} (1 MiB). */
+        /** Largest task record accepted, in bytes (below the broker's own limit, so the dead letter fits). Default {@code 262144} (256 KiB). */
         @WithName("max-record-bytes")
-        @WithDefault("1048576")
+        @WithDefault("262144")
         int maxRecordBytes();
     }
 
@@ -229,6 +229,10 @@ public interface TaskpipeConfig {
         /** Extra JVM options for the children, e.g. {@code -Xmx512m}. Default: none. */
         @WithName("jvm-options")
         Optional<List<String>> jvmOptions();
+
+        /** Directory for the children's console output ({@code cpu-worker-<n>.log}); default: this process's console. */
+        @WithName("log-dir")
+        Optional<Path> logDir();
 
         /** Set by a parent on its children: the child exits when this process does. Internal. */
         @WithName("parent-pid")

@@ -56,6 +56,13 @@ public class LocalWorkers {
         if (count == 0) {
             return;
         }
+        config.localWorkers().logDir().ifPresent(dir -> {
+            try {
+                Files.createDirectories(dir);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
         Optional<Path> jar = config.localWorkers().jar().or(LocalWorkers::ownJar);
         if (jar.isEmpty() || !Files.isRegularFile(jar.get())) {
             LOG.errorf("cannot start %d local cpu-worker(s): this process was not started from the application jar "
@@ -133,7 +140,10 @@ public class LocalWorkers {
             }
             try {
                 long started = System.nanoTime();
-                process = new ProcessBuilder(command).inheritIO().start();
+                ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+                config.localWorkers().logDir().ifPresent(dir -> builder.redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("cpu-worker-" + index + ".log").toFile())));
+                process = builder.start();
                 LOG.infof("started local cpu-worker-%d (pid %d)", index, process.pid());
                 process.onExit().thenAccept(p -> exited(p, started));
             } catch (Exception e) {

@@ -12,12 +12,25 @@ public enum OrderingMode {
     /** Tasks of one partition run serially in offset order. */
     PARTITION(OrderedScheduler.Job::partition),
     /** Every task runs as soon as a slot is free. */
-    NONE(job -> job);
+    NONE(Alone::new);
 
     private final Function<OrderedScheduler.Job, Object> line;
 
     OrderingMode(Function<OrderedScheduler.Job, Object> line) {
         this.line = line;
+    }
+
+    /** A line of one job: identity, whatever the job's own equals says. */
+    private record Alone(OrderedScheduler.Job job) {
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Alone alone && alone.job == job;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(job);
+        }
     }
 
     /** The line a job queues in: jobs of one line run one at a time, in submission order. */
