@@ -74,7 +74,7 @@ public final class Pipeline implements AutoCloseable {
         producer.flush();
     }
 
-    /** Waits until every id has a result and returns the first result of each. */
+    /** Waits until every id has a result and returns the first result of each, each checked against the result schema. */
     public Map<String, JsonNode> awaitResults(Collection<String> ids, Duration timeout) {
         producer.flush();
         Map<String, JsonNode> byId = new HashMap<>();
@@ -85,6 +85,7 @@ public final class Pipeline implements AutoCloseable {
             return byId.keySet().containsAll(ids);
         });
         byId.keySet().retainAll(ids);
+        byId.values().forEach(result -> Schemas.assertValid(Schemas.RESULT, result));
         return byId;
     }
 
