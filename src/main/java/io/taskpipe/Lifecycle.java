@@ -16,6 +16,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.interceptor.Interceptor;
 import org.apache.kafka.clients.admin.Admin;
 import org.jboss.logging.Logger;
+import sun.misc.Signal;
 
 /**
  * Starts and stops this process's parts in order, by role: broker (all-in-one without a configured
@@ -41,6 +42,9 @@ public class Lifecycle {
     }
 
     void start(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event) {
+        // SIGTERM (docker stop, Kubernetes) is the normal way to stop: drain gracefully and exit 0,
+        // not with the JVM's 143 for a signal.
+        Signal.handle(new Signal("TERM"), signal -> Quarkus.asyncExit(0));
         LOG.infof("taskpipe starting as %s, Kafka at %s", config.role().name().toLowerCase().replace('_', '-'), clients.bootstrapServers());
         embedded.start();
         if (config.topics().create()) {

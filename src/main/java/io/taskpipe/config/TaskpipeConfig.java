@@ -95,6 +95,11 @@ public interface TaskpipeConfig {
         @WithDefault("30s")
         Duration shutdownGrace();
 
+        /** Deliveries whose run started and lost its process, after which a task goes to the dead-letter topic as {@code WORKER_LOST}. Default {@code 3}. */
+        @WithName("max-deliveries")
+        @WithDefault("3")
+        int maxDeliveries();
+
         /** On a rebalance, how long the revoked partitions' running tasks may take before they are left to the new owner. Default {@code 10s}. */
         @WithName("revoke-grace")
         @WithDefault("10s")
@@ -157,6 +162,11 @@ public interface TaskpipeConfig {
         @WithName("max-timeout")
         @WithDefault("5m")
         Duration maxTimeout();
+
+        /** Enables the {@code test.crash} task type, which halts the process running it (for reliability tests only). Default {@code false}. */
+        @WithName("test-crash-enabled")
+        @WithDefault("false")
+        boolean testCrashEnabled();
 
         /** Largest task record accepted, in bytes (below the broker's own limit, so the dead letter fits). Default {@code 262144} (256 KiB). */
         @WithName("max-record-bytes")

@@ -28,6 +28,8 @@ public enum ErrorCode {
     IO_ERROR,
     /** The task ran past its deadline. */
     DEADLINE_EXCEEDED,
+    /** Every delivery of the task so far started it and lost its process (crash, OOM, kill): given up. */
+    WORKER_LOST,
     /** The task's code failed unexpectedly. */
     EXECUTION_ERROR
 }

@@ -51,6 +51,8 @@ public final class Intake implements LaneConsumer.RecordProcessor {
     public void process(ConsumerRecord<String, byte[]> record, LaneConsumer.Completion completion) {
         switch (decoder.decode(record.value(), record.key())) {
             case Rejected rejected -> deadLetters.reject(record, rejected, 1, completion::done);
+            case Accepted accepted when completion.exhausted() ->
+                    deadLetters.workerLost(record, accepted.task(), types.laneOf(accepted.handler()), completion.priorStarts(), completion::done);
             case Accepted accepted when forwardTopic != null && types.laneOf(accepted.handler()) == Lane.CPU ->
                     forward(record, accepted.task(), completion);
             case Accepted accepted -> runner.submit(accepted, record, createdAt(accepted.task(), record), completion);

@@ -5,39 +5,52 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The poll loop of a lane, on one platform thread that alone touches the {@link Consumer}.
  *
  * <p>It hands records to a {@link RecordProcessor} while fewer than {@code capacity} are outstanding,
  * pausing the partitions otherwise (records already polled wait in a small backlog). Each record comes
- * with a {@link Completion}; the processor calls {@code done()} once the record's result or dead letter
- * is acknowledged by the broker. Only then does its offset count as finished, and only contiguous
- * finished offsets are committed: at-least-once, never a skipped task.
+ * with a {@link Completion}:
+ * <ul>
+ *   <li>{@link Completion#start()} before the task runs: blocks until the start is committed (in the
+ *       commit's metadata, see {@link PartitionProgress}), so a task that kills its process is known
+ *       and counted when it is delivered again, and given up on after {@code maxDeliveries};</li>
+ *   <li>{@link Completion#done()} once the record's result or dead letter is acknowledged by the broker.
+ *       Only then is it finished, and only contiguous finished offsets move the committed position;
+ *       finished offsets above it are committed as metadata, so the next owner skips them.</li>
+ * </ul>
  *
  * <p>On a revoke (rebalance) the loop waits up to {@code revokeGrace} for the revoked partitions'
- * running tasks, commits what finished and drops the rest, which the partition's next owner replays.
- * On {@link #stop} it stops handing out records, lets running tasks finish within the grace period,
- * commits and leaves the group.
+ * running tasks, commits, and drops the rest, which the partition's next owner replays. On
+ * {@link #stop} it stops handing out records, lets running tasks finish within the grace period,
+ * hands back the queued ones, commits and leaves the group.
  */
 public final class LaneConsumer {
 
     private static final Logger LOG = Logger.getLogger(LaneConsumer.class);
     private static final Duration POLL = Duration.ofMillis(100);
     private static final Duration POLL_PAUSED = Duration.ofMillis(10);
+    /** Kafka's default {@code offset.metadata.max.bytes} is 4096; stay below it. */
+    private static final int MAX_METADATA_CHARS = 4000;
 
-    /** Receives each record exactly once per delivery to this process. */
+    /** Receives each record once per delivery to this process. */
     @FunctionalInterface
     public interface RecordProcessor {
         void process(ConsumerRecord<String, byte[]> record, Completion completion);
@@ -47,18 +60,57 @@ public final class LaneConsumer {
     public final class Completion {
         private final PartitionState partition;
         private final long offset;
+        private final int priorStarts;
+        private volatile int attempt;
 
-        private Completion(PartitionState partition, long offset) {
+        private Completion(PartitionState partition, long offset, int priorStarts) {
             this.partition = partition;
             this.offset = offset;
+            this.priorStarts = priorStarts;
+            this.attempt = priorStarts + 1;
         }
 
-        /** The record's outcome is durably recorded: its offset may be committed. */
+        /** How many times earlier deliveries of this record started running and never finished. */
+        public int priorStarts() {
+            return priorStarts;
+        }
+
+        /** True when earlier deliveries started this record {@code maxDeliveries} times: give up on it. */
+        public boolean exhausted() {
+            return priorStarts >= maxDeliveries;
+        }
+
+        /** The attempt this run is (1 for a first run); final once {@link #start()} returned. */
+        public int attempt() {
+            return attempt;
+        }
+
+        /**
+         * Records durably that the task starts, before it runs. Returns false when it must not run
+         * (its partition was given up, or the commit failed): then call {@link #skip()}.
+         */
+        public boolean start() throws InterruptedException {
+            if (abandoned()) {
+                return false;
+            }
+            StartRequest request = new StartRequest(this, new CompletableFuture<>());
+            startRequests.add(request);
+            if (polling) {
+                consumer.wakeup();
+            }
+            try {
+                return request.started().get();
+            } catch (ExecutionException e) {
+                return false;
+            }
+        }
+
+        /** The record's outcome is durably recorded: its offset is finished. */
         public void done() {
             events.add(new Event(partition, offset, true));
         }
 
-        /** The record was handed back unprocessed (see {@link #abandoned()}); its next owner will run it. */
+        /** The record was handed back unprocessed; its next owner will run it. */
         public void skip() {
             events.add(new Event(partition, offset, false));
         }
@@ -72,38 +124,52 @@ public final class LaneConsumer {
     private record Event(PartitionState partition, long offset, boolean done) {
     }
 
+    private record StartRequest(Completion completion, CompletableFuture<Boolean> started) {
+    }
+
     private static final class PartitionState {
-        final OffsetTracker tracker = new OffsetTracker();
+        final TopicPartition tp;
+        final PartitionProgress progress;
         volatile boolean owned = true;
         int outstanding;
-        long committed = -1;
+        long committedPosition = -1;
+        String committedMetadata = "";
+
+        PartitionState(TopicPartition tp, PartitionProgress progress) {
+            this.tp = tp;
+            this.progress = progress;
+        }
     }
 
     private final String name;
     private final String topic;
     private final Consumer<String, byte[]> consumer;
     private final int capacity;
+    private final int maxDeliveries;
     private final RecordProcessor processor;
     private final Duration revokeGrace;
 
     private final LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<StartRequest> startRequests = new LinkedBlockingQueue<>();
     private final Map<TopicPartition, PartitionState> partitions = new HashMap<>();
     private final ArrayDeque<ConsumerRecord<String, byte[]>> backlog = new ArrayDeque<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
     private volatile boolean stopping;
+    private volatile boolean polling;
     private volatile Duration shutdownGrace = Duration.ZERO;
     private volatile long lastPollNanos = System.nanoTime();
     private volatile int outstandingTotal;
     private boolean paused;
     private Thread thread;
 
-    public LaneConsumer(String name, String topic, Consumer<String, byte[]> consumer, int capacity,
+    public LaneConsumer(String name, String topic, Consumer<String, byte[]> consumer, int capacity, int maxDeliveries,
                         Duration revokeGrace, RecordProcessor processor) {
         this.name = name;
         this.topic = topic;
         this.consumer = consumer;
         this.capacity = capacity;
+        this.maxDeliveries = maxDeliveries;
         this.revokeGrace = revokeGrace;
         this.processor = processor;
     }
@@ -132,7 +198,7 @@ public final class LaneConsumer {
         return thread != null && thread.isAlive() && System.nanoTime() - lastPollNanos < TimeUnit.MINUTES.toNanos(2);
     }
 
-    /** Records handed to the processor and not yet done or skipped. */
+    /** Records handed to the processor whose outcome is not yet durable. */
     public int outstanding() {
         return outstandingTotal;
     }
@@ -142,17 +208,18 @@ public final class LaneConsumer {
             consumer.subscribe(List.of(topic), new Rebalance());
             while (running) {
                 applyEvents();
+                recordStarts();
                 handOut();
                 commit(false);
                 updatePause();
-                lastPollNanos = System.nanoTime();
-                consumer.poll(paused ? POLL_PAUSED : POLL).forEach(backlog::add);
+                poll();
                 handOut();
             }
             drain();
         } catch (RuntimeException e) {
             LOG.errorf(e, "%s: poll loop failed; the lane stops and reports not live", name);
         } finally {
+            failStartRequests();
             try {
                 consumer.close(Duration.ofSeconds(5));
             } catch (RuntimeException e) {
@@ -162,12 +229,30 @@ public final class LaneConsumer {
         }
     }
 
+    private void poll() {
+        lastPollNanos = System.nanoTime();
+        polling = true;
+        try {
+            if (startRequests.isEmpty()) {
+                consumer.poll(paused ? POLL_PAUSED : POLL).forEach(backlog::add);
+            }
+        } catch (WakeupException e) {
+            // a task asked to start: record it without waiting for the poll timeout
+        } finally {
+            polling = false;
+        }
+    }
+
     /** Graceful stop: running tasks finish (queued ones are handed back), then a final commit. */
     private void drain() {
         stopping = true;
-        awaitQuiet(partitions.values(), shutdownGrace);
+        long deadline = System.nanoTime() + shutdownGrace.toNanos();
+        while (outstandingTotal > 0 && System.nanoTime() < deadline) {
+            awaitEvent(Math.min(10_000_000, deadline - System.nanoTime()));
+            failStartRequests();
+        }
         commit(true);
-        LOG.infof("%s: stopped with %d task(s) handed back", name, outstandingTotal);
+        LOG.infof("%s: stopped; %d task(s) handed back to the group", name, outstandingTotal);
     }
 
     private void handOut() {
@@ -177,10 +262,48 @@ public final class LaneConsumer {
             if (state == null) {
                 continue; // revoked while waiting in the backlog: the next owner reads it again
             }
-            state.tracker.track(record.offset());
+            PartitionProgress.Delivery delivery = state.progress.delivered(record.offset());
+            if (delivery.alreadyDone()) {
+                state.progress.done(record.offset()); // finished by an earlier owner after its last position commit
+                continue;
+            }
             state.outstanding++;
             outstandingTotal++;
-            processor.process(record, new Completion(state, record.offset()));
+            processor.process(record, new Completion(state, record.offset(), delivery.priorStarts()));
+        }
+    }
+
+    /** Commits the starts tasks asked for, in one synchronous commit, then lets those tasks run. */
+    private void recordStarts() {
+        List<StartRequest> requests = new ArrayList<>();
+        startRequests.drainTo(requests);
+        if (requests.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, PartitionState> touched = new HashMap<>();
+        List<StartRequest> granted = new ArrayList<>();
+        for (StartRequest request : requests) {
+            PartitionState state = request.completion().partition;
+            if (!state.owned || stopping || partitions.get(state.tp) != state) {
+                request.started().complete(false);
+                continue;
+            }
+            request.completion().attempt = state.progress.started(request.completion().offset);
+            touched.put(state.tp, state);
+            granted.add(request);
+        }
+        boolean committed = touched.isEmpty() || commit(touched, true);
+        for (StartRequest request : granted) {
+            if (!committed) {
+                request.completion().partition.progress.unstarted(request.completion().offset);
+            }
+            request.started().complete(committed);
+        }
+    }
+
+    private void failStartRequests() {
+        for (StartRequest request; (request = startRequests.poll()) != null; ) {
+            request.started().complete(false);
         }
     }
 
@@ -190,13 +313,25 @@ public final class LaneConsumer {
         }
     }
 
+    private void awaitEvent(long nanos) {
+        try {
+            Event event = events.poll(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+            if (event != null) {
+                apply(event);
+                applyEvents();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void apply(Event event) {
         PartitionState state = event.partition();
-        if (!partitions.containsValue(state)) {
+        if (partitions.get(state.tp) != state) {
             return; // a partition this process no longer holds
         }
         if (event.done()) {
-            state.tracker.done(event.offset());
+            state.progress.done(event.offset());
         }
         state.outstanding--;
         outstandingTotal--;
@@ -218,62 +353,92 @@ public final class LaneConsumer {
         commit(partitions, sync);
     }
 
-    private void commit(Map<TopicPartition, PartitionState> states, boolean sync) {
+    /** Commits the position and metadata of partitions whose state changed; returns false if a sync commit failed. */
+    private boolean commit(Map<TopicPartition, PartitionState> states, boolean sync) {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         states.forEach((tp, state) -> {
-            long position = state.tracker.committable();
-            if (position > state.committed) {
-                offsets.put(tp, new OffsetAndMetadata(position));
-                state.committed = position;
+            long position = state.progress.position();
+            String metadata = state.progress.metadata();
+            if (position != state.committedPosition || !metadata.equals(state.committedMetadata)) {
+                offsets.put(tp, new OffsetAndMetadata(position, metadata));
+                state.committedPosition = position;
+                state.committedMetadata = metadata;
             }
         });
         if (offsets.isEmpty()) {
-            return;
+            return true;
         }
-        if (sync) {
-            try {
-                consumer.commitSync(offsets);
-            } catch (RuntimeException e) {
-                LOG.warnf("%s: commit of %s failed (%s); those tasks may run again", name, offsets, e.toString());
-            }
-        } else {
+        if (!sync) {
             consumer.commitAsync(offsets, (committed, error) -> {
                 if (error != null) {
                     LOG.debugf("%s: async commit failed (%s); the next commit covers it", name, error.toString());
-                    committed.keySet().forEach(tp -> {
-                        PartitionState state = partitions.get(tp);
-                        if (state != null) {
-                            state.committed = -1;
-                        }
-                    });
+                    forgetCommitted(committed.keySet());
                 }
             });
+            return true;
+        }
+        try {
+            retryOnWakeup(() -> {
+                consumer.commitSync(offsets);
+                return null;
+            });
+            return true;
+        } catch (RuntimeException e) {
+            LOG.warnf("%s: commit of %s failed (%s)", name, offsets.keySet(), e.toString());
+            forgetCommitted(offsets.keySet());
+            return false;
+        }
+    }
+
+    private void forgetCommitted(Collection<TopicPartition> tps) {
+        tps.forEach(tp -> {
+            PartitionState state = partitions.get(tp);
+            if (state != null) {
+                state.committedPosition = -1;
+            }
+        });
+    }
+
+    /** A task's {@link Completion#start()} may wake the consumer during a blocking call: retry the call. */
+    private <T> T retryOnWakeup(Supplier<T> call) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return call.get();
+            } catch (WakeupException e) {
+                if (attempt == 10) {
+                    throw e;
+                }
+            }
         }
     }
 
     /** Applies events until the given partitions have nothing outstanding, or the grace runs out. */
     private void awaitQuiet(Collection<PartitionState> states, Duration grace) {
         long deadline = System.nanoTime() + grace.toNanos();
-        try {
-            while (states.stream().anyMatch(s -> s.outstanding > 0)) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return;
-                }
-                Event event = events.poll(left, TimeUnit.NANOSECONDS);
-                if (event != null) {
-                    apply(event);
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        while (states.stream().anyMatch(s -> s.outstanding > 0) && System.nanoTime() < deadline) {
+            failStartRequests(); // revoked partitions' queued tasks must not start now
+            awaitEvent(Math.min(10_000_000, deadline - System.nanoTime()));
         }
     }
 
+    /** Runs inside {@code poll}: no wake-ups for task starts meanwhile (they wait for the next loop turn). */
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
-            assigned.forEach(tp -> partitions.put(tp, new PartitionState()));
+            polling = false;
+            if (assigned.isEmpty()) {
+                return;
+            }
+            Map<TopicPartition, OffsetAndMetadata> committed = retryOnWakeup(() -> consumer.committed(java.util.Set.copyOf(assigned)));
+            for (TopicPartition tp : assigned) {
+                OffsetAndMetadata last = committed.get(tp);
+                long position = last != null ? last.offset() : retryOnWakeup(() -> consumer.position(tp));
+                PartitionState state = new PartitionState(tp,
+                        new PartitionProgress(position, last != null ? last.metadata() : null, MAX_METADATA_CHARS));
+                state.committedPosition = position;
+                state.committedMetadata = last != null ? last.metadata() : "";
+                partitions.put(tp, state);
+            }
             if (paused) {
                 consumer.pause(assigned);
             }
@@ -282,6 +447,7 @@ public final class LaneConsumer {
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+            polling = false;
             Map<TopicPartition, PartitionState> leaving = release(revoked);
             awaitQuiet(leaving.values(), revokeGrace);
             commit(leaving, true);
@@ -291,6 +457,7 @@ public final class LaneConsumer {
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> lost) {
+            polling = false;
             forget(release(lost));
             LOG.infof("%s: lost %s; their unfinished tasks will run again at the new owner", name, lost);
         }

@@ -77,7 +77,7 @@ public class Lanes {
         Intake intake = new Intake(decoder, types, runner, deadLetters, publisher, metrics, forwardTopic);
         int capacity = slots + queue;
         LaneConsumer consumer = new LaneConsumer(lane.name().toLowerCase() + "-lane", topic,
-                clients.newConsumer(group, capacity), capacity, config.lanes().revokeGrace(), intake);
+                clients.newConsumer(group, capacity), capacity, config.lanes().maxDeliveries(), config.lanes().revokeGrace(), intake);
         metrics.lane(lane.name(), runner::running, runner::queued, consumer::outstanding);
         running.put(lane, new Running(consumer, runner, slots));
         consumer.start();

@@ -117,9 +117,20 @@ public final class TaskRunner implements AutoCloseable {
             return record.partition();
         }
 
+        /** A task that was running when an earlier owner died runs alone, so a crash is charged to it only. */
+        @Override
+        public boolean exclusive() {
+            return completion.priorStarts() > 0;
+        }
+
         @Override
         public void run() {
-            if (completion.abandoned()) {
+            try {
+                if (!completion.start()) {
+                    completion.skip();
+                    return;
+                }
+            } catch (InterruptedException e) {
                 completion.skip();
                 return;
             }
@@ -147,7 +158,7 @@ public final class TaskRunner implements AutoCloseable {
             Instant finishedAt = Instant.now();
             OrderingLedger.Evidence evidence = ledger.finished(task.key(), task.seq());
             TaskResult result = new TaskResult(Task.VERSION, task.id(), task.type(), task.key(), task.seq(),
-                    outcome.status(), outcome.output(), outcome.error(), lane, 1, Worker.current(),
+                    outcome.status(), outcome.output(), outcome.error(), lane, completion.attempt(), Worker.current(),
                     new Source(record.topic(), record.partition(), record.offset()),
                     Timing.of(createdAt, Instant.ofEpochMilli(record.timestamp()), startedAt, finishedAt, cpu),
                     new Ordering(scheduler.mode().name(), evidence.previousSeq(), evidence.inOrder()));

@@ -11,6 +11,7 @@ import java.util.concurrent.Executor;
  * Runs jobs on an executor with at most {@code maxConcurrency} at once, keeping jobs of one line
  * (a key, a partition, or none: see {@link OrderingMode}) strictly one after another in submission order.
  * Lines are independent: a slow key never holds up another key beyond the shared concurrency limit.
+ * The one exception is an {@linkplain Job#exclusive() exclusive} job, which runs alone.
  */
 public final class OrderedScheduler {
 
@@ -19,6 +20,11 @@ public final class OrderedScheduler {
         String key();
 
         int partition();
+
+        /** An exclusive job runs alone: it starts once nothing else runs, and nothing starts beside it. */
+        default boolean exclusive() {
+            return false;
+        }
     }
 
     private final OrderingMode mode;
@@ -29,6 +35,7 @@ public final class OrderedScheduler {
     private final ArrayDeque<Job> ready = new ArrayDeque<>();
     private int running;
     private int held;
+    private boolean exclusiveRunning;
 
     public OrderedScheduler(OrderingMode mode, int maxConcurrency, Executor executor) {
         if (maxConcurrency < 1) {
@@ -82,6 +89,9 @@ public final class OrderedScheduler {
         synchronized (this) {
             running--;
             held--;
+            if (job.exclusive()) {
+                exclusiveRunning = false;
+            }
             Object lineKey = mode.lineOf(job);
             ArrayDeque<Job> line = lines.get(lineKey);
             line.poll();
@@ -97,7 +107,13 @@ public final class OrderedScheduler {
 
     private List<Job> takeStartable() {
         List<Job> toStart = new ArrayList<>();
-        while (running < maxConcurrency && !ready.isEmpty()) {
+        while (running < maxConcurrency && !ready.isEmpty() && !exclusiveRunning) {
+            if (ready.peek().exclusive()) {
+                if (running > 0) {
+                    break; // wait until the lane is empty
+                }
+                exclusiveRunning = true;
+            }
             running++;
             toStart.add(ready.poll());
         }

@@ -15,6 +15,11 @@ public interface TaskHandler<P> {
 
     Class<P> paramsType();
 
+    /** Whether this type is offered at all (a disabled type is unknown to intake). */
+    default boolean enabled() {
+        return true;
+    }
+
     /**
      * Checks params beyond their Bean Validation constraints, at intake, before the task is accepted.
      *

@@ -24,6 +24,9 @@ public class TaskTypes {
 
     public TaskTypes(Collection<? extends TaskHandler<?>> handlers, Map<String, Lane> routing) {
         for (TaskHandler<?> handler : handlers) {
+            if (!handler.enabled()) {
+                continue;
+            }
             if (this.handlers.put(handler.type(), handler) != null) {
                 throw new IllegalStateException("two handlers for task type " + handler.type());
             }
