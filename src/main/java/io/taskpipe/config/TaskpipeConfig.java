@@ -100,6 +100,10 @@ public interface TaskpipeConfig {
         @WithDefault("3")
         int maxDeliveries();
 
+        /** Static group membership: a stable, unique id per process (e.g. a StatefulSet pod name) lets a restarted process take its partitions back at once, without a rebalance. Default: none (dynamic membership). */
+        @WithName("instance-id")
+        Optional<String> instanceId();
+
         /** On a rebalance, how long the revoked partitions' running tasks may take before they are left to the new owner. Default {@code 10s}. */
         @WithName("revoke-grace")
         @WithDefault("10s")
@@ -130,6 +134,11 @@ public interface TaskpipeConfig {
         @WithDefault("KEY")
         OrderingMode ordering();
 
+        /** Whether a task's start is committed before it runs (see the README's "Delivery"); otherwise with the next commit. Default {@code false}: waiting work rarely kills its process, and the IO lane's latency is small. */
+        @WithName("sync-starts")
+        @WithDefault("false")
+        boolean syncStarts();
+
         /** Consumer group of the dispatchers. Default {@code taskpipe-dispatcher}. */
         @WithDefault("taskpipe-dispatcher")
         String group();
@@ -146,6 +155,11 @@ public interface TaskpipeConfig {
         /** {@code KEY} (default), {@code PARTITION} or {@code NONE}. */
         @WithDefault("KEY")
         OrderingMode ordering();
+
+        /** Whether a task's start is committed before it runs, so that even a task that kills its worker at once is counted. Default {@code true}. */
+        @WithName("sync-starts")
+        @WithDefault("true")
+        boolean syncStarts();
 
         /** Consumer group of the cpu-workers. Default {@code taskpipe-cpu-worker}. */
         @WithDefault("taskpipe-cpu-worker")

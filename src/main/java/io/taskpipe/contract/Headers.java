@@ -6,6 +6,12 @@ public final class Headers {
     /** On forwarded CPU tasks: the task's creation time (ISO-8601) when the task itself gave none. */
     public static final String CREATED_AT = "taskpipe-created-at";
 
+    /**
+     * On forwarded CPU tasks: the dispatcher's delivery attempt, so a task forwarded again after a
+     * dispatcher crash is reported as a replay.
+     */
+    public static final String ATTEMPT = "taskpipe-attempt";
+
     /** On dead letters: the {@link ErrorCode}. */
     public static final String DLQ_CODE = "taskpipe-dlq-code";
     /** On dead letters: a readable reason. */

@@ -136,6 +136,9 @@ public final class EmbeddedBroker implements AutoCloseable {
         props.put("share.coordinator.state.topic.replication.factor", "1");
         props.put("share.coordinator.state.topic.min.isr", "1");
         props.put("group.initial.rebalance.delay.ms", "0");
+        // Kafka 4 batches offset commits in the group coordinator for up to 5 ms; taskpipe commits each
+        // task start before it runs, so a lingering commit would add those milliseconds to every task.
+        props.put("group.coordinator.append.linger.ms", "0");
         props.put("num.partitions", "8");
         props.put("auto.create.topics.enable", "true");
         props.put("log.cleaner.dedupe.buffer.size", "2097152");

@@ -108,6 +108,8 @@ public class LocalWorkers {
         command.add("-Dkafka.bootstrap.servers=" + clients.bootstrapServers());
         command.add("-Dtaskpipe.files.base-dir=" + config.files().baseDir().toAbsolutePath());
         command.add("-Dtaskpipe.local-workers.parent-pid=" + ProcessHandle.current().pid());
+        // a static member: a child restarted after a crash takes its partitions back at once
+        command.add("-Dtaskpipe.lanes.instance-id=cpu-worker-" + index + "-of-" + ProcessHandle.current().pid());
         command.add("-Dquarkus.http.port=0");
         command.add("-Dquarkus.banner.enabled=false");
         command.add("-Dquarkus.log.console.format=[cpu-worker-" + index + "] %d{HH:mm:ss} %-5p [%c{2.}] (%t) %s%e%n");

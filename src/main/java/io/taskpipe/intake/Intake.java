@@ -68,10 +68,23 @@ public final class Intake implements LaneConsumer.RecordProcessor {
         if (task.createdAt() == null && headers.lastHeader(Headers.CREATED_AT) == null) {
             headers.add(Headers.CREATED_AT, Instant.ofEpochMilli(record.timestamp()).toString().getBytes(StandardCharsets.UTF_8));
         }
+        completion.markStarted();
+        headers.remove(Headers.ATTEMPT);
+        headers.add(Headers.ATTEMPT, Integer.toString(completion.attempt()).getBytes(StandardCharsets.UTF_8));
         publisher.send(new ProducerRecord<>(forwardTopic, null, task.key(), record.value(), headers), () -> {
             metrics.forwarded();
             completion.done();
         });
+    }
+
+    /** The attempt a dispatcher recorded when it forwarded the record, or 1. */
+    public static int forwardedAttempt(ConsumerRecord<String, byte[]> record) {
+        Header header = record.headers().lastHeader(Headers.ATTEMPT);
+        try {
+            return header == null ? 1 : Math.max(1, Integer.parseInt(new String(header.value(), StandardCharsets.UTF_8)));
+        } catch (NumberFormatException e) {
+            return 1;
+        }
     }
 
     /** When the task was made: its own {@code createdAt}, else the time a dispatcher recorded, else the record's. */

@@ -75,8 +75,11 @@ public class KafkaClients {
         return new KafkaProducer<>(props);
     }
 
-    /** A consumer in {@code group} with manual commits, reading from the earliest offset of a new group. */
-    public Consumer<String, byte[]> newConsumer(String group, int maxPollRecords) {
+    /**
+     * A consumer in {@code group} with manual commits, reading from the earliest offset of a new group;
+     * a static member of it when {@code instanceId} is given.
+     */
+    public Consumer<String, byte[]> newConsumer(String group, int maxPollRecords, Optional<String> instanceId) {
         Map<String, Object> props = new HashMap<>();
         props.put("session.timeout.ms", "10000");
         props.put("heartbeat.interval.ms", "2000");
@@ -87,6 +90,7 @@ public class KafkaClients {
         props.put("enable.auto.commit", "false");
         props.put("auto.offset.reset", "earliest");
         props.put("max.poll.records", Integer.toString(Math.max(1, Math.min(500, maxPollRecords))));
+        instanceId.ifPresent(id -> props.put("group.instance.id", id));
         props.put("key.deserializer", StringDeserializer.class.getName());
         props.put("value.deserializer", ByteArrayDeserializer.class.getName());
         return new KafkaConsumer<>(props);

@@ -1,5 +1,7 @@
 package io.taskpipe.lanes;
 
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.CloseOptions.GroupMembershipOperation;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -29,9 +31,9 @@ import java.util.function.Supplier;
  * pausing the partitions otherwise (records already polled wait in a small backlog). Each record comes
  * with a {@link Completion}:
  * <ul>
- *   <li>{@link Completion#start()} before the task runs: blocks until the start is committed (in the
- *       commit's metadata, see {@link PartitionProgress}), so a task that kills its process is known
- *       and counted when it is delivered again, and given up on after {@code maxDeliveries};</li>
+ *   <li>{@link Completion#start()} before the task runs: the start is committed (in the commit's
+ *       metadata, see {@link PartitionProgress}), so a task that was running when its process died is
+ *       known and counted when it is delivered again, and given up on after {@code maxDeliveries};</li>
  *   <li>{@link Completion#done()} once the record's result or dead letter is acknowledged by the broker.
  *       Only then is it finished, and only contiguous finished offsets move the committed position;
  *       finished offsets above it are committed as metadata, so the next owner skips them.</li>
@@ -61,13 +63,12 @@ public final class LaneConsumer {
         private final PartitionState partition;
         private final long offset;
         private final int priorStarts;
-        private volatile int attempt;
+        private boolean startedHere; // poll thread only
 
         private Completion(PartitionState partition, long offset, int priorStarts) {
             this.partition = partition;
             this.offset = offset;
             this.priorStarts = priorStarts;
-            this.attempt = priorStarts + 1;
         }
 
         /** How many times earlier deliveries of this record started running and never finished. */
@@ -75,23 +76,34 @@ public final class LaneConsumer {
             return priorStarts;
         }
 
+        /** A suspect: an earlier delivery started it and lost its process. Suspects run alone. */
+        public boolean suspect() {
+            return priorStarts > 0;
+        }
+
         /** True when earlier deliveries started this record {@code maxDeliveries} times: give up on it. */
         public boolean exhausted() {
             return priorStarts >= maxDeliveries;
         }
 
-        /** The attempt this run is (1 for a first run); final once {@link #start()} returned. */
+        /** The attempt this run is: 1 for a first run. */
         public int attempt() {
-            return attempt;
+            return priorStarts + 1;
         }
 
         /**
-         * Records durably that the task starts, before it runs. Returns false when it must not run
-         * (its partition was given up, or the commit failed): then call {@link #skip()}.
+         * Records that the task starts, before it runs. With synchronous starts this blocks until the
+         * start is committed, so even a task that kills its process at once is charged for it; otherwise
+         * the start goes out with the next regular commit. Returns false when the task must not run (its
+         * partition was given up, or the commit failed): then call {@link #skip()}.
          */
         public boolean start() throws InterruptedException {
             if (abandoned()) {
                 return false;
+            }
+            if (!syncStarts) {
+                markStarted();
+                return true;
             }
             StartRequest request = new StartRequest(this, new CompletableFuture<>());
             startRequests.add(request);
@@ -105,14 +117,19 @@ public final class LaneConsumer {
             }
         }
 
+        /** Records the start with the next regular commit, never blocking (the dispatcher's forwards). */
+        public void markStarted() {
+            events.add(new Event(this, Kind.STARTED));
+        }
+
         /** The record's outcome is durably recorded: its offset is finished. */
         public void done() {
-            events.add(new Event(partition, offset, true));
+            events.add(new Event(this, Kind.DONE));
         }
 
         /** The record was handed back unprocessed; its next owner will run it. */
         public void skip() {
-            events.add(new Event(partition, offset, false));
+            events.add(new Event(this, Kind.SKIPPED));
         }
 
         /** True once this process gave the record's partition up or is stopping: do not start it. */
@@ -121,7 +138,9 @@ public final class LaneConsumer {
         }
     }
 
-    private record Event(PartitionState partition, long offset, boolean done) {
+    private enum Kind { STARTED, DONE, SKIPPED }
+
+    private record Event(Completion completion, Kind kind) {
     }
 
     private record StartRequest(Completion completion, CompletableFuture<Boolean> started) {
@@ -132,6 +151,8 @@ public final class LaneConsumer {
         final PartitionProgress progress;
         volatile boolean owned = true;
         int outstanding;
+        int inProgress;             // started here, not yet done or skipped
+        int suspectsInProgress;     // of which suspects
         long committedPosition = -1;
         String committedMetadata = "";
 
@@ -146,11 +167,13 @@ public final class LaneConsumer {
     private final Consumer<String, byte[]> consumer;
     private final int capacity;
     private final int maxDeliveries;
+    private final boolean syncStarts;
     private final RecordProcessor processor;
     private final Duration revokeGrace;
 
     private final LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final LinkedBlockingQueue<StartRequest> startRequests = new LinkedBlockingQueue<>();
+    private final List<StartRequest> pendingStarts = new ArrayList<>();
     private final Map<TopicPartition, PartitionState> partitions = new HashMap<>();
     private final ArrayDeque<ConsumerRecord<String, byte[]>> backlog = new ArrayDeque<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -160,16 +183,22 @@ public final class LaneConsumer {
     private volatile Duration shutdownGrace = Duration.ZERO;
     private volatile long lastPollNanos = System.nanoTime();
     private volatile int outstandingTotal;
+    private volatile int finishedSinceCommit;
     private boolean paused;
     private Thread thread;
 
+    /**
+     * @param maxDeliveries deliveries that started a record and lost their process, after which it is given up on
+     * @param syncStarts    whether a task's start is committed before it runs (see {@link Completion#start()})
+     */
     public LaneConsumer(String name, String topic, Consumer<String, byte[]> consumer, int capacity, int maxDeliveries,
-                        Duration revokeGrace, RecordProcessor processor) {
+                        boolean syncStarts, Duration revokeGrace, RecordProcessor processor) {
         this.name = name;
         this.topic = topic;
         this.consumer = consumer;
         this.capacity = capacity;
         this.maxDeliveries = maxDeliveries;
+        this.syncStarts = syncStarts;
         this.revokeGrace = revokeGrace;
         this.processor = processor;
     }
@@ -203,6 +232,11 @@ public final class LaneConsumer {
         return outstandingTotal;
     }
 
+    /** Records whose finish is not yet committed: what would run again if this process died now. */
+    public int uncommitted() {
+        return outstandingTotal + finishedSinceCommit;
+    }
+
     private void loop() {
         try {
             consumer.subscribe(List.of(topic), new Rebalance());
@@ -219,9 +253,11 @@ public final class LaneConsumer {
         } catch (RuntimeException e) {
             LOG.errorf(e, "%s: poll loop failed; the lane stops and reports not live", name);
         } finally {
-            failStartRequests();
+            stopping = true; // every start still waiting is turned away
+            turnAwayAbandonedStarts();
             try {
-                consumer.close(Duration.ofSeconds(5));
+                // leave the group now, static member or not, so the partitions move without waiting for a session timeout
+                consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)).withGroupMembershipOperation(GroupMembershipOperation.LEAVE_GROUP));
             } catch (RuntimeException e) {
                 LOG.warnf(e, "%s: closing the consumer failed", name);
             }
@@ -234,7 +270,7 @@ public final class LaneConsumer {
         polling = true;
         try {
             if (startRequests.isEmpty()) {
-                consumer.poll(paused ? POLL_PAUSED : POLL).forEach(backlog::add);
+                consumer.poll(paused || !pendingStarts.isEmpty() ? POLL_PAUSED : POLL).forEach(backlog::add);
             }
         } catch (WakeupException e) {
             // a task asked to start: record it without waiting for the poll timeout
@@ -249,7 +285,7 @@ public final class LaneConsumer {
         long deadline = System.nanoTime() + shutdownGrace.toNanos();
         while (outstandingTotal > 0 && System.nanoTime() < deadline) {
             awaitEvent(Math.min(10_000_000, deadline - System.nanoTime()));
-            failStartRequests();
+            turnAwayAbandonedStarts();
         }
         commit(true);
         LOG.infof("%s: stopped; %d task(s) handed back to the group", name, outstandingTotal);
@@ -273,38 +309,65 @@ public final class LaneConsumer {
         }
     }
 
-    /** Commits the starts tasks asked for, in one synchronous commit, then lets those tasks run. */
+    /**
+     * Commits the starts tasks asked for, in one synchronous commit, then lets those tasks run. A commit
+     * can fail while the group rebalances: the tasks then keep waiting and the commit is tried again
+     * after the next poll. A task is turned away only when its partition leaves this process (and its
+     * key's later tasks with it): were it skipped while its successors ran, its key's order would break.
+     */
     private void recordStarts() {
-        List<StartRequest> requests = new ArrayList<>();
-        startRequests.drainTo(requests);
-        if (requests.isEmpty()) {
+        startRequests.drainTo(pendingStarts);
+        if (pendingStarts.isEmpty()) {
             return;
         }
-        Map<TopicPartition, PartitionState> touched = new HashMap<>();
         List<StartRequest> granted = new ArrayList<>();
-        for (StartRequest request : requests) {
-            PartitionState state = request.completion().partition;
-            if (!state.owned || stopping || partitions.get(state.tp) != state) {
+        for (var it = pendingStarts.iterator(); it.hasNext(); ) {
+            StartRequest request = it.next();
+            Completion completion = request.completion();
+            if (completion.abandoned() || partitions.get(completion.partition.tp) != completion.partition) {
                 request.started().complete(false);
-                continue;
+                it.remove();
+            } else if (mayStart(completion)) {
+                markStartedHere(completion);
+                granted.add(request);
+                it.remove();
             }
-            request.completion().attempt = state.progress.started(request.completion().offset);
-            touched.put(state.tp, state);
-            granted.add(request);
         }
-        boolean committed = touched.isEmpty() || commit(touched, true);
+        if (granted.isEmpty()) {
+            return;
+        }
+        // everything else that changed goes along: before a task starts, every finished one is durable,
+        // so a crash replays only what was in flight
+        if (commit(partitions, true)) {
+            granted.forEach(request -> request.started().complete(true));
+            return;
+        }
         for (StartRequest request : granted) {
-            if (!committed) {
-                request.completion().partition.progress.unstarted(request.completion().offset);
-            }
-            request.started().complete(committed);
+            unmarkStartedHere(request.completion());
+            pendingStarts.add(request);
         }
     }
 
-    private void failStartRequests() {
-        for (StartRequest request; (request = startRequests.poll()) != null; ) {
-            request.started().complete(false);
+    private void unmarkStartedHere(Completion completion) {
+        PartitionState state = completion.partition;
+        state.progress.unstarted(completion.offset);
+        completion.startedHere = false;
+        state.inProgress--;
+        if (completion.suspect()) {
+            state.suspectsInProgress--;
         }
+    }
+
+    /** Turns away the starts not yet granted whose partition is leaving (or every one, when the lane stops). */
+    private void turnAwayAbandonedStarts() {
+        startRequests.drainTo(pendingStarts);
+        pendingStarts.removeIf(request -> {
+            if (!request.completion().abandoned()) {
+                return false;
+            }
+            request.started().complete(false);
+            return true;
+        });
     }
 
     private void applyEvents() {
@@ -326,15 +389,55 @@ public final class LaneConsumer {
     }
 
     private void apply(Event event) {
-        PartitionState state = event.partition();
+        Completion completion = event.completion();
+        PartitionState state = completion.partition;
         if (partitions.get(state.tp) != state) {
             return; // a partition this process no longer holds
         }
-        if (event.done()) {
-            state.progress.done(event.offset());
+        switch (event.kind()) {
+            case STARTED -> {
+                markStartedHere(completion);
+                return;
+            }
+            case DONE -> {
+                state.progress.done(completion.offset);
+                finishedSinceCommit++;
+            }
+            case SKIPPED -> { }
+        }
+        if (completion.startedHere) {
+            state.inProgress--;
+            if (completion.suspect()) {
+                state.suspectsInProgress--;
+            }
         }
         state.outstanding--;
         outstandingTotal--;
+    }
+
+    private void markStartedHere(Completion completion) {
+        PartitionState state = completion.partition;
+        state.progress.started(completion.offset);
+        completion.startedHere = true;
+        state.inProgress++;
+        if (completion.suspect()) {
+            state.suspectsInProgress++;
+        }
+    }
+
+    /**
+     * Whether a start may be granted now. A suspect starts only once nothing else is in progress here
+     * (running, or publishing its result), and nothing starts while a suspect is in progress: a crash
+     * is then charged to the suspect alone, and every other finished task is durable before it runs.
+     */
+    private boolean mayStart(Completion completion) {
+        int inProgress = 0;
+        int suspects = 0;
+        for (PartitionState state : partitions.values()) {
+            inProgress += state.inProgress;
+            suspects += state.suspectsInProgress;
+        }
+        return completion.suspect() ? inProgress == 0 : suspects == 0;
     }
 
     private void updatePause() {
@@ -350,7 +453,9 @@ public final class LaneConsumer {
     }
 
     private void commit(boolean sync) {
-        commit(partitions, sync);
+        if (commit(partitions, sync)) {
+            finishedSinceCommit = 0;
+        }
     }
 
     /** Commits the position and metadata of partitions whose state changed; returns false if a sync commit failed. */
@@ -416,7 +521,7 @@ public final class LaneConsumer {
     private void awaitQuiet(Collection<PartitionState> states, Duration grace) {
         long deadline = System.nanoTime() + grace.toNanos();
         while (states.stream().anyMatch(s -> s.outstanding > 0) && System.nanoTime() < deadline) {
-            failStartRequests(); // revoked partitions' queued tasks must not start now
+            turnAwayAbandonedStarts(); // revoked partitions' queued tasks must not start now
             awaitEvent(Math.min(10_000_000, deadline - System.nanoTime()));
         }
     }

@@ -55,7 +55,7 @@ public class Lanes {
         TaskpipeConfig.Io io = config.lanes().io();
         int slots = io.executor() == ExecutorKind.PLATFORM ? Math.min(io.maxInFlight(), io.platformThreads()) : io.maxInFlight();
         start(Lane.IO, io.executor().create("io-", io.platformThreads()), io.ordering(), slots, io.queueCapacity(),
-                io.group(), config.topics().tasks(), config.topics().cpuTasks());
+                io.syncStarts(), io.group(), config.topics().tasks(), config.topics().cpuTasks());
         LOG.infof("IO lane: %d in flight on %s threads, ordering %s, reading %s", slots,
                 io.executor().name().toLowerCase(), io.ordering(), config.topics().tasks());
     }
@@ -66,19 +66,19 @@ public class Lanes {
         int slots = cpu.slots().orElse(Runtime.getRuntime().availableProcessors());
         int queue = cpu.queueCapacity().orElse(4 * slots);
         start(Lane.CPU, ExecutorKind.PLATFORM.create("cpu-", slots), cpu.ordering(), slots, queue,
-                cpu.group(), config.topics().cpuTasks(), null);
+                cpu.syncStarts(), cpu.group(), config.topics().cpuTasks(), null);
         LOG.infof("CPU lane: %d slot(s), queue %d, ordering %s, reading %s", slots, queue, cpu.ordering(), config.topics().cpuTasks());
     }
 
     private void start(Lane lane, java.util.concurrent.ExecutorService executor, io.taskpipe.ordering.OrderingMode ordering,
-                       int slots, int queue, String group, String topic, String forwardTopic) {
+                       int slots, int queue, boolean syncStarts, String group, String topic, String forwardTopic) {
         TaskRunner runner = new TaskRunner(lane, ordering, slots, executor, publisher, metrics,
                 new TaskRunner.Deadlines(config.tasks().defaultTimeout(), config.tasks().maxTimeout()));
         Intake intake = new Intake(decoder, types, runner, deadLetters, publisher, metrics, forwardTopic);
         int capacity = slots + queue;
         LaneConsumer consumer = new LaneConsumer(lane.name().toLowerCase() + "-lane", topic,
-                clients.newConsumer(group, capacity), capacity, config.lanes().maxDeliveries(), config.lanes().revokeGrace(), intake);
-        metrics.lane(lane.name(), runner::running, runner::queued, consumer::outstanding);
+                clients.newConsumer(group, capacity, config.lanes().instanceId()), capacity, config.lanes().maxDeliveries(), syncStarts, config.lanes().revokeGrace(), intake);
+        metrics.lane(lane.name(), runner::running, runner::queued, consumer::outstanding, consumer::uncommitted);
         running.put(lane, new Running(consumer, runner, slots));
         consumer.start();
     }

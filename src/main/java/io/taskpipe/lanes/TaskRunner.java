@@ -10,6 +10,7 @@ import io.taskpipe.contract.TaskResult.Status;
 import io.taskpipe.contract.TaskResult.Timing;
 import io.taskpipe.contract.TaskResult.Worker;
 import io.taskpipe.intake.Decoded.Accepted;
+import io.taskpipe.intake.Intake;
 import io.taskpipe.observe.LaneMetrics;
 import io.taskpipe.ordering.OrderedScheduler;
 import io.taskpipe.ordering.OrderingLedger;
@@ -120,7 +121,7 @@ public final class TaskRunner implements AutoCloseable {
         /** A task that was running when an earlier owner died runs alone, so a crash is charged to it only. */
         @Override
         public boolean exclusive() {
-            return completion.priorStarts() > 0;
+            return completion.suspect();
         }
 
         @Override
@@ -158,7 +159,8 @@ public final class TaskRunner implements AutoCloseable {
             Instant finishedAt = Instant.now();
             OrderingLedger.Evidence evidence = ledger.finished(task.key(), task.seq());
             TaskResult result = new TaskResult(Task.VERSION, task.id(), task.type(), task.key(), task.seq(),
-                    outcome.status(), outcome.output(), outcome.error(), lane, completion.attempt(), Worker.current(),
+                    outcome.status(), outcome.output(), outcome.error(), lane,
+                    Math.max(completion.attempt(), Intake.forwardedAttempt(record)), Worker.current(),
                     new Source(record.topic(), record.partition(), record.offset()),
                     Timing.of(createdAt, Instant.ofEpochMilli(record.timestamp()), startedAt, finishedAt, cpu),
                     new Ordering(scheduler.mode().name(), evidence.previousSeq(), evidence.inOrder()));

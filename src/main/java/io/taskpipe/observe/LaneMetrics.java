@@ -16,7 +16,7 @@ import java.util.function.Supplier;
  * <ul>
  *   <li>{@code taskpipe_tasks_total{lane,type,status}}: tasks finished;</li>
  *   <li>{@code taskpipe_task_service_seconds{lane,type}} and {@code taskpipe_task_queue_wait_seconds{lane,type}}: histograms;</li>
- *   <li>{@code taskpipe_lane_running{lane}}, {@code taskpipe_lane_queued{lane}}, {@code taskpipe_lane_outstanding{lane}}: gauges;</li>
+ *   <li>{@code taskpipe_lane_running{lane}}, {@code taskpipe_lane_queued{lane}}, {@code taskpipe_lane_outstanding{lane}}, {@code taskpipe_lane_uncommitted{lane}}: gauges;</li>
  *   <li>{@code taskpipe_forwarded_total} and {@code taskpipe_rejected_total{code}}: dispatcher counters.</li>
  * </ul>
  */
@@ -50,11 +50,14 @@ public class LaneMetrics {
     }
 
     /** Registers the gauges of one lane. */
-    public void lane(String lane, Supplier<Number> running, Supplier<Number> queued, Supplier<Number> outstanding) {
+    public void lane(String lane, Supplier<Number> running, Supplier<Number> queued, Supplier<Number> outstanding,
+                     Supplier<Number> uncommitted) {
         Gauge.builder("taskpipe.lane.running", running).description("Tasks running now").tag("lane", lane).register(registry);
         Gauge.builder("taskpipe.lane.queued", queued).description("Tasks waiting for their key or a slot").tag("lane", lane).register(registry);
         Gauge.builder("taskpipe.lane.outstanding", outstanding)
                 .description("Records handed to the lane whose outcome is not yet durable").tag("lane", lane).register(registry);
+        Gauge.builder("taskpipe.lane.uncommitted", uncommitted)
+                .description("Records whose finish is not yet committed: what would run again if the process died").tag("lane", lane).register(registry);
     }
 
     private Timer timer(String name, String description, String lane, String type) {

@@ -1,0 +1,113 @@
+package io.taskpipe.check;
+
+import org.HdrHistogram.Histogram;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * Judges a run the way Jepsen's queue checkers do: unique task ids, the full history of outcomes, then
+ * count. Lost = published without any result or dead letter; duplicate = a task's second result;
+ * order violation = within a key and lane, a task that started after a task of a higher {@code seq}.
+ */
+public final class Checker {
+
+    private Checker() {
+    }
+
+    public static Report check(Collection<Produced> produced, History history) {
+        Map<String, List<Observed>> byTask = new HashMap<>();
+        history.results().forEach(r -> byTask.computeIfAbsent(r.taskId(), id -> new ArrayList<>()).add(r));
+        Set<String> deadLettered = new HashSet<>();
+        history.deadLetters().forEach(d -> {
+            if (d.taskId() != null) {
+                deadLettered.add(d.taskId());
+            }
+        });
+
+        List<String> lostIds = new ArrayList<>();
+        long terminal = 0;
+        for (Produced task : produced) {
+            if (byTask.containsKey(task.taskId()) || deadLettered.contains(task.taskId())) {
+                terminal++;
+            } else if (lostIds.size() < 10) {
+                lostIds.add(task.taskId());
+            }
+        }
+
+        long duplicates = 0;
+        long unmarked = 0;
+        List<Observed> firsts = new ArrayList<>();
+        for (List<Observed> results : byTask.values()) {
+            results.sort(Comparator.comparingInt(Observed::attempt).thenComparing(Observed::finishedAt));
+            firsts.add(results.get(0));
+            for (int i = 1; i < results.size(); i++) {
+                duplicates++;
+                if (results.get(i).attempt() <= results.get(i - 1).attempt()) {
+                    unmarked++;
+                }
+            }
+        }
+
+        return new Report(produced.size(), terminal, produced.size() - terminal, lostIds, duplicates, unmarked,
+                orderViolations(firsts), keysWithGaps(produced, byTask.keySet(), deadLettered),
+                firsts.stream().collect(Collectors.groupingBy(Observed::status, TreeMap::new, Collectors.counting())),
+                history.deadLetters().stream().collect(Collectors.groupingBy(d -> String.valueOf(d.code()), TreeMap::new, Collectors.counting())),
+                percentile(firsts, 50), percentile(firsts, 99), percentile(firsts, 100), maxStallMs(firsts));
+    }
+
+    /**
+     * Within each key and lane (order is promised per lane), sorted by start: every task whose seq is
+     * below one that started before it.
+     */
+    private static long orderViolations(List<Observed> firsts) {
+        Map<String, List<Observed>> byKey = firsts.stream().filter(o -> o.seq() != null && o.key() != null)
+                .collect(Collectors.groupingBy(o -> o.lane() + "/" + o.key()));
+        long violations = 0;
+        for (List<Observed> keyed : byKey.values()) {
+            keyed.sort(Comparator.comparing(Observed::startedAt));
+            long highest = Long.MIN_VALUE;
+            for (Observed o : keyed) {
+                if (o.seq() < highest) {
+                    violations++;
+                }
+                highest = Math.max(highest, o.seq());
+            }
+        }
+        return violations;
+    }
+
+    private static long keysWithGaps(Collection<Produced> produced, Set<String> withResult, Set<String> deadLettered) {
+        return produced.stream()
+                .filter(p -> p.seq() != null && !withResult.contains(p.taskId()) && !deadLettered.contains(p.taskId()))
+                .map(Produced::key).distinct().count();
+    }
+
+    private static double percentile(List<Observed> firsts, double percentile) {
+        if (firsts.isEmpty()) {
+            return 0;
+        }
+        Histogram histogram = new Histogram(3);
+        firsts.forEach(o -> histogram.recordValue(Math.max(0, Math.round(o.endToEndMs() * 1000))));
+        return (percentile >= 100 ? histogram.getMaxValue() : histogram.getValueAtPercentile(percentile)) / 1000.0;
+    }
+
+    private static double maxStallMs(List<Observed> firsts) {
+        List<Instant> finishes = firsts.stream().map(Observed::finishedAt).sorted().toList();
+        long max = 0;
+        for (int i = 1; i < finishes.size(); i++) {
+            max = Math.max(max, Duration.between(finishes.get(i - 1), finishes.get(i)).toMillis());
+        }
+        return max;
+    }
+}

@@ -1,0 +1,164 @@
+package io.taskpipe.topology;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * One taskpipe process started from the packaged jar, as an operator would start it: a role (profile),
+ * system properties, its console in {@code target/topology/<name>.log}. Killed with SIGKILL or stopped
+ * with SIGTERM by the test.
+ */
+public final class AppProcess {
+
+    private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private final String name;
+    private final String profile;
+    private final Map<String, String> properties;
+    private final Path log;
+    private int httpPort;
+    private Process process;
+
+    AppProcess(String name, String profile, Map<String, String> properties, Path logDir) {
+        this.name = name;
+        this.profile = profile;
+        this.properties = properties;
+        this.log = logDir.resolve(name + ".log");
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** A not yet started process with the same name and settings. */
+    AppProcess copy() {
+        return new AppProcess(name, profile, properties, log.getParent());
+    }
+
+    /** Starts the process and waits until it reports ready. */
+    public AppProcess start() {
+        launch();
+        await(name + " ready").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(this::ready);
+        return this;
+    }
+
+    /** Starts the process without waiting for it (it may die at once, as a worker fed a crashing task does). */
+    public AppProcess launch() {
+        if (!Files.isRegularFile(JAR)) {
+            throw new IllegalStateException(JAR + " is missing: topology tests run after `package` (./mvnw verify)");
+        }
+        httpPort = freePort();
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx384m", "-XX:+ExitOnOutOfMemoryError",
+                "-Dquarkus.profile=" + profile, "-Dquarkus.http.port=" + httpPort, "-Dquarkus.banner.enabled=false"));
+        properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.add("-jar");
+        command.add(JAR.toString());
+        try {
+            Files.createDirectories(log.getParent());
+            process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return this;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    /** SIGKILL: no shutdown hook, no commit, no goodbye to the group. */
+    public void kill() {
+        process.destroyForcibly();
+        waitFor(Duration.ofSeconds(10));
+    }
+
+    /** SIGTERM, then waits for the exit; returns the exit code. */
+    public int terminate(Duration timeout) {
+        process.destroy();
+        if (!waitFor(timeout)) {
+            process.destroyForcibly();
+            waitFor(Duration.ofSeconds(10));
+            throw new AssertionError(name + " did not exit within " + timeout + " after SIGTERM");
+        }
+        return process.exitValue();
+    }
+
+    public int exitValue() {
+        return process.exitValue();
+    }
+
+    private boolean waitFor(Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** A gauge or counter of {@code /q/metrics}, by its line prefix (e.g. {@code taskpipe_lane_outstanding{lane="CPU"}}). */
+    public double metric(String linePrefix) {
+        Matcher value = Pattern.compile("^" + Pattern.quote(linePrefix) + " (\\S+)$", Pattern.MULTILINE).matcher(get("/q/metrics"));
+        return value.find() ? Double.parseDouble(value.group(1)) : Double.NaN;
+    }
+
+    private boolean ready() {
+        if (!process.isAlive()) {
+            throw new AssertionError(name + " exited with " + process.exitValue() + " while starting; see " + log);
+        }
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + "/q/health/ready")).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private String get(String path) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + path)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,261 @@
+package io.taskpipe.topology;
+
+import io.taskpipe.check.DeadLetter;
+import io.taskpipe.check.History;
+import io.taskpipe.check.HistoryReader;
+import io.taskpipe.check.Observed;
+import io.taskpipe.check.Report;
+import io.taskpipe.embedded.EmbeddedBroker;
+import io.taskpipe.testing.KafkaBroker;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The delivery promise under faults, proven on real processes (tier 3): dispatchers and cpu-workers
+ * started from the packaged jar on one broker, killed, stopped, restarted and rescaled while tasks
+ * flow; every run judged by the checker from the full history of results and dead letters.
+ */
+class DeliveryGuaranteesIT {
+
+    private static final Path FILES = KafkaBroker.filesDir();
+
+    @BeforeAll
+    static void files() throws IOException {
+        Files.writeString(FILES.resolve("topology.txt"), "a file for file.read tasks\n".repeat(100));
+    }
+
+    private static Topology topology(String scenario) {
+        return new Topology(scenario, KafkaBroker.broker().bootstrapServers(), FILES);
+    }
+
+    @Test
+    void baselineLosesDuplicatesAndReordersNothing() throws Exception {
+        try (Topology topology = topology("baseline")) {
+            topology.dispatcher("dispatcher");
+            topology.worker("worker-1");
+            topology.worker("worker-2");
+            try (TaskLoad load = new TaskLoad(topology, 500, 1); Outcomes outcomes = new Outcomes(topology)) {
+                load.send(20_000, TaskLoad.MIXED);
+                outcomes.awaitAll(load.produced(), Duration.ofMinutes(4));
+                Report report = topology.check(load);
+                assertThat(report.produced()).isEqualTo(20_000);
+                assertThat(report.lost()).isZero();
+                assertThat(report.duplicates()).isZero();
+                assertThat(report.orderViolations()).isZero();
+                assertThat(report.keysWithGaps()).isZero();
+                assertThat(report.statuses()).containsOnlyKeys("SUCCEEDED");
+            }
+        }
+    }
+
+    @Test
+    void killingCpuWorkersLosesNothingAndReplaysOnlyWhatWasInFlight() throws Exception {
+        try (Topology topology = topology("worker-kill")) {
+            topology.dispatcher("dispatcher");
+            List<AppProcess> workers = new ArrayList<>(List.of(topology.worker("worker-1"), topology.worker("worker-2")));
+            Map<Long, Integer> inFlightAtKill = new HashMap<>();
+            try (TaskLoad load = new TaskLoad(topology, 200, 2); Outcomes outcomes = new Outcomes(topology)) {
+                CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> load.sendAtRate(250, Duration.ofSeconds(30), TaskLoad.CPU));
+                for (int kill = 0; kill < 5; kill++) {
+                    Thread.sleep(5_000);
+                    int index = kill % 2;
+                    AppProcess victim = workers.get(index);
+                    int uncommitted = (int) victim.metric("taskpipe_lane_uncommitted{lane=\"CPU\"}");
+                    victim.kill();
+                    inFlightAtKill.put(victim.pid(), uncommitted);
+                    workers.set(index, topology.restart(victim));
+                }
+                sending.get();
+                outcomes.awaitAll(load.produced(), Duration.ofMinutes(3));
+                Report report = topology.check(load);
+                System.out.printf("uncommitted on each victim just before its kill: %s%n", inFlightAtKill.values());
+
+                assertThat(inFlightAtKill).hasSize(5);
+                assertThat(report.lost()).isZero();
+                assertThat(report.unmarkedDuplicates()).as("every replay says attempt > 1").isZero();
+                assertThat(report.orderViolations()).isZero();
+                History history = history(topology, load);
+                Map<Long, Long> duplicatesByVictim = duplicatesByFirstPid(history);
+                assertThat(inFlightAtKill.keySet()).as("duplicates come only from killed processes").containsAll(duplicatesByVictim.keySet());
+                int capacity = 2 + 8; // slots + queue of a 2-processor worker: the most it can hold when killed
+                duplicatesByVictim.forEach((pid, duplicates) -> assertThat(duplicates).isLessThanOrEqualTo(capacity));
+            }
+        }
+    }
+
+    @Test
+    void killingTheDispatcherLosesNothing() throws Exception {
+        try (Topology topology = topology("dispatcher-kill")) {
+            AppProcess dispatcher = topology.dispatcher("dispatcher");
+            topology.worker("worker-1");
+            topology.worker("worker-2");
+            try (TaskLoad load = new TaskLoad(topology, 300, 3); Outcomes outcomes = new Outcomes(topology)) {
+                CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> load.sendAtRate(400, Duration.ofSeconds(20), TaskLoad.MIXED));
+                Thread.sleep(8_000);
+                dispatcher.kill();
+                topology.restart(dispatcher);
+                sending.get();
+                outcomes.awaitAll(load.produced(), Duration.ofMinutes(3));
+                Report report = topology.check(load);
+                assertThat(report.lost()).isZero();
+                assertThat(report.orderViolations()).isZero();
+            }
+        }
+    }
+
+    @Test
+    void rescalingWorkersOneToThreeToOneLosesNothingAndNeverStalls() throws Exception {
+        try (Topology topology = topology("rescale")) {
+            topology.dispatcher("dispatcher");
+            topology.worker("worker-1");
+            try (TaskLoad load = new TaskLoad(topology, 200, 4); Outcomes outcomes = new Outcomes(topology)) {
+                CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> load.sendAtRate(200, Duration.ofSeconds(40), TaskLoad.CPU));
+                Thread.sleep(10_000);
+                AppProcess second = topology.worker("worker-2");
+                AppProcess third = topology.worker("worker-3");
+                Thread.sleep(12_000);
+                assertThat(second.terminate(Duration.ofSeconds(40))).isZero();
+                assertThat(third.terminate(Duration.ofSeconds(40))).isZero();
+                sending.get();
+                outcomes.awaitAll(load.produced(), Duration.ofMinutes(3));
+                Report report = topology.check(load);
+                assertThat(report.lost()).isZero();
+                assertThat(report.orderViolations()).isZero();
+                assertThat(report.maxStallMs()).isLessThan(30_000);
+            }
+        }
+    }
+
+    @Test
+    void restartingTheBrokerLosesNothingAndProcessingResumes() throws Exception {
+        Path data = Files.createTempDirectory("taskpipe-restarted-broker-");
+        try (EmbeddedBroker broker = EmbeddedBroker.start(0, data);
+             Topology topology = new Topology("broker-restart", broker.bootstrapServers(), FILES)) {
+            topology.dispatcher("dispatcher");
+            topology.worker("worker-1");
+            try (TaskLoad load = new TaskLoad(topology, 200, 5); Outcomes outcomes = new Outcomes(topology)) {
+                CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> load.sendAtRate(200, Duration.ofSeconds(20), TaskLoad.MIXED));
+                Thread.sleep(7_000);
+                broker.restart();
+                Instant restarted = Instant.now();
+                int endedBefore = outcomes.endedCount();
+                await("processing resumes").atMost(Duration.ofSeconds(60)).until(() -> outcomes.endedCount() > endedBefore + 100);
+                System.out.printf("broker restart: processing resumed %d ms after the broker was back%n",
+                        Duration.between(restarted, outcomes.lastResult()).toMillis());
+                sending.get();
+                outcomes.awaitAll(load.produced(), Duration.ofMinutes(3));
+                Report report = topology.check(load);
+                assertThat(report.lost()).isZero();
+                assertThat(report.orderViolations()).isZero();
+            }
+        }
+    }
+
+    @Test
+    void aTaskThatKillsItsWorkerIsDeadLetteredAfterExactlyThreeDeliveries() throws Exception {
+        try (Topology topology = topology("crash-loop").with("taskpipe.tasks.test-crash-enabled", "true")) {
+            topology.dispatcher("dispatcher");
+            List<AppProcess> workers = new ArrayList<>(List.of(topology.worker("worker-1"), topology.worker("worker-2")));
+            try (TaskLoad load = new TaskLoad(topology, 300, 6); Outcomes outcomes = new Outcomes(topology)) {
+                Set<String> crashIds = new HashSet<>();
+                for (int batch = 0; batch < 5; batch++) {
+                    load.send(1_000, TaskLoad.CPU);
+                    crashIds.add(load.send(TaskLoad.task("test.crash")));
+                }
+                int restarts = 0;
+                long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
+                while (!allEnded(outcomes, load) && System.nanoTime() < deadline) {
+                    for (int i = 0; i < workers.size(); i++) {
+                        if (!workers.get(i).isAlive()) {
+                            assertThat(workers.get(i).exitValue()).as("halted by test.crash").isEqualTo(137);
+                            workers.set(i, topology.relaunchNoWait(workers.get(i)));
+                            restarts++;
+                        }
+                    }
+                    Thread.sleep(200);
+                }
+                outcomes.awaitAll(load.produced(), Duration.ofSeconds(10));
+                Report report = topology.check(load);
+                System.out.printf("crash loop: %d worker restarts for %d crash tasks%n", restarts, crashIds.size());
+
+                History history = history(topology, load);
+                history.results().stream().filter(r -> !crashIds.contains(r.taskId()) && !r.status().equals("SUCCEEDED"))
+                        .forEach(r -> System.out.println("NOT SUCCEEDED: " + r));
+                history.deadLetters().stream().filter(d -> !crashIds.contains(d.taskId()))
+                        .forEach(d -> System.out.println("UNEXPECTED DEAD LETTER: " + d));
+                List<DeadLetter> lost = history.deadLetters().stream().filter(d -> "WORKER_LOST".equals(d.code())).toList();
+                assertThat(lost.stream().map(DeadLetter::taskId).collect(Collectors.toSet())).isEqualTo(crashIds);
+                assertThat(lost).as("given up after exactly 3 deliveries").allSatisfy(d -> assertThat(d.attempts()).isEqualTo(3));
+                assertThat(restarts).isBetween(3, 15);
+                assertThat(report.lost()).isZero();
+                assertThat(history.results().stream().filter(r -> !crashIds.contains(r.taskId())))
+                        .allSatisfy(r -> assertThat(r.status()).isEqualTo("SUCCEEDED"));
+            }
+        }
+    }
+
+    @Test
+    void sigtermDrainsInFlightTasksExitsZeroAndNothingRunsTwice() throws Exception {
+        try (Topology topology = topology("sigterm").with("taskpipe.lanes.shutdown-grace", "20s")) {
+            AppProcess dispatcher = topology.dispatcher("dispatcher");
+            AppProcess worker = topology.worker("worker-1");
+            try (TaskLoad load = new TaskLoad(topology, 50, 7); Outcomes outcomes = new Outcomes(topology)) {
+                load.send(200, (i, random) -> TaskLoad.task("compute.sum", "n", 100_000_000L + random.nextInt(200_000_000)));
+                await().atMost(Duration.ofSeconds(60)).until(() -> worker.metric("taskpipe_lane_running{lane=\"CPU\"}") > 0);
+                long start = System.nanoTime();
+                assertThat(worker.terminate(Duration.ofSeconds(30))).isZero();
+                System.out.printf("SIGTERM: worker drained and exited 0 in %d ms%n", (System.nanoTime() - start) / 1_000_000);
+                topology.restart(worker);
+
+                load.send(300, (i, random) -> TaskLoad.task("io.sleep", "millis", 2_000 + random.nextInt(2_000)));
+                await().atMost(Duration.ofSeconds(60)).until(() -> dispatcher.metric("taskpipe_lane_running{lane=\"IO\"}") > 0);
+                start = System.nanoTime();
+                assertThat(dispatcher.terminate(Duration.ofSeconds(30))).isZero();
+                System.out.printf("SIGTERM: dispatcher drained and exited 0 in %d ms%n", (System.nanoTime() - start) / 1_000_000);
+                topology.restart(dispatcher);
+
+                outcomes.awaitAll(load.produced(), Duration.ofMinutes(3));
+                Report report = topology.check(load);
+                assertThat(report.lost()).isZero();
+                assertThat(report.duplicates()).as("no task ran twice").isZero();
+                assertThat(report.orderViolations()).isZero();
+            }
+        }
+    }
+
+    private static boolean allEnded(Outcomes outcomes, TaskLoad load) {
+        return outcomes.endedCount() >= load.produced().size();
+    }
+
+    private static History history(Topology topology, TaskLoad load) {
+        Set<String> ids = load.produced().stream().map(p -> p.taskId()).collect(Collectors.toSet());
+        return HistoryReader.read(Map.of("bootstrap.servers", topology.bootstrap()), topology.resultsTopic(),
+                topology.dlqTopic(), ids::contains, Duration.ofSeconds(1));
+    }
+
+    /** For each task with more than one result, the process that produced its first one. */
+    private static Map<Long, Long> duplicatesByFirstPid(History history) {
+        return history.results().stream().collect(Collectors.groupingBy(Observed::taskId)).values().stream()
+                .filter(results -> results.size() > 1)
+                .map(results -> results.stream().min(Comparator.comparingInt(Observed::attempt)).orElseThrow().pid())
+                .collect(Collectors.groupingBy(pid -> pid, Collectors.counting()));
+    }
+}

@@ -1,0 +1,136 @@
+package io.taskpipe.topology;
+
+import io.taskpipe.check.Checker;
+import io.taskpipe.check.History;
+import io.taskpipe.check.HistoryReader;
+import io.taskpipe.check.Report;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * A deployment in miniature for one scenario: dispatcher and cpu-worker processes on a broker, with
+ * topics and consumer groups of their own (so scenarios never see each other's tasks), a load driver,
+ * and the checker at the end.
+ */
+public final class Topology implements AutoCloseable {
+
+    static final Path LOGS = Path.of("target", "topology");
+
+    private final String scenario;
+    private final String bootstrap;
+    private final String prefix;
+    private final Map<String, String> properties = new HashMap<>();
+    private final List<AppProcess> processes = new ArrayList<>();
+
+    public Topology(String scenario, String bootstrap, Path filesDir) {
+        this.scenario = scenario;
+        this.bootstrap = bootstrap;
+        this.prefix = scenario + "-" + UUID.randomUUID().toString().substring(0, 6);
+        properties.put("kafka.bootstrap.servers", bootstrap);
+        // a dead member is noticed after the broker's minimum session timeout, not the default 45 s
+        properties.put("kafka.session.timeout.ms", "6000");
+        properties.put("kafka.heartbeat.interval.ms", "1000");
+        properties.put("taskpipe.topics.tasks", tasksTopic());
+        properties.put("taskpipe.topics.cpu-tasks", prefix + ".tasks.cpu");
+        properties.put("taskpipe.topics.results", resultsTopic());
+        properties.put("taskpipe.topics.dlq", dlqTopic());
+        properties.put("taskpipe.lanes.io.group", prefix + "-dispatcher");
+        properties.put("taskpipe.lanes.cpu.group", prefix + "-cpu-worker");
+        properties.put("taskpipe.files.base-dir", filesDir.toString());
+    }
+
+    /** Sets a property for every process started afterwards. */
+    public Topology with(String key, String value) {
+        properties.put(key, value);
+        return this;
+    }
+
+    public String bootstrap() {
+        return bootstrap;
+    }
+
+    public String tasksTopic() {
+        return prefix + ".tasks";
+    }
+
+    public String resultsTopic() {
+        return prefix + ".results";
+    }
+
+    public String dlqTopic() {
+        return prefix + ".dlq";
+    }
+
+    /** Task ids of this scenario start with this. */
+    public String idPrefix() {
+        return prefix + "-";
+    }
+
+    /** A dispatcher; like every process here a static group member named after it, so a restart takes its partitions back at once. */
+    public AppProcess dispatcher(String name) {
+        return start(name, "dispatcher", Map.of("taskpipe.lanes.instance-id", prefix + "-" + name));
+    }
+
+    public AppProcess worker(String name) {
+        return start(name, "cpu-worker", Map.of("taskpipe.lanes.instance-id", prefix + "-" + name));
+    }
+
+    /** Starts a stopped or killed process again, same name and settings, and waits until it is ready. */
+    public AppProcess restart(AppProcess process) {
+        return relaunch(process).start();
+    }
+
+    /** Starts a stopped or killed process again without waiting for it. */
+    public AppProcess relaunchNoWait(AppProcess process) {
+        return relaunch(process).launch();
+    }
+
+    private AppProcess relaunch(AppProcess process) {
+        processes.remove(process);
+        AppProcess again = process.copy();
+        processes.add(again);
+        return again;
+    }
+
+    public AppProcess start(String name, String profile, Map<String, String> extra) {
+        Map<String, String> all = new HashMap<>(properties);
+        all.putAll(extra);
+        AppProcess process = new AppProcess(scenario + "-" + name, profile, all, LOGS).start();
+        processes.add(process);
+        return process;
+    }
+
+    /** Final drain and judgement of the tasks {@code load} published; the report is printed and kept under target/. */
+    public Report check(TaskLoad load) {
+        Set<String> ids = new HashSet<>();
+        load.produced().forEach(p -> ids.add(p.taskId()));
+        History history = HistoryReader.read(Map.of("bootstrap.servers", bootstrap), resultsTopic(), dlqTopic(),
+                ids::contains, Duration.ofSeconds(3));
+        Report report = Checker.check(load.produced(), history);
+        String text = report.format(scenario);
+        System.out.println(text);
+        try {
+            Files.createDirectories(LOGS);
+            Files.writeString(LOGS.resolve(scenario + ".report.txt"), text + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return report;
+    }
+
+    @Override
+    public void close() {
+        processes.stream().filter(AppProcess::isAlive).forEach(AppProcess::kill);
+    }
+}
