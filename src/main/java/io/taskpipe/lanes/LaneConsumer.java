@@ -7,6 +7,7 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.jboss.logging.Logger;
 
@@ -282,11 +283,8 @@ public final class LaneConsumer {
     /** Graceful stop: running tasks finish (queued ones are handed back), then a final commit. */
     private void drain() {
         stopping = true;
-        long deadline = System.nanoTime() + shutdownGrace.toNanos();
-        while (outstandingTotal > 0 && System.nanoTime() < deadline) {
-            awaitEvent(Math.min(10_000_000, deadline - System.nanoTime()));
-            turnAwayAbandonedStarts();
-        }
+        turnAwayAbandonedStarts();
+        awaitQuiet(partitions.values(), shutdownGrace);
         commit(true);
         LOG.infof("%s: stopped; %d task(s) handed back to the group", name, outstandingTotal);
     }
@@ -488,6 +486,10 @@ public final class LaneConsumer {
                 return null;
             });
             return true;
+        } catch (RebalanceInProgressException e) {
+            LOG.debugf("%s: commit waits for the rebalance to finish", name);
+            forgetCommitted(offsets.keySet());
+            return false;
         } catch (RuntimeException e) {
             LOG.warnf("%s: commit of %s failed (%s)", name, offsets.keySet(), e.toString());
             forgetCommitted(offsets.keySet());
@@ -517,11 +519,15 @@ public final class LaneConsumer {
         }
     }
 
-    /** Applies events until the given partitions have nothing outstanding, or the grace runs out. */
+    /**
+     * Applies events until the given partitions have no task running (or publishing its result) here,
+     * or the grace runs out. Their queued tasks are not waited for: they are turned away unrun.
+     */
     private void awaitQuiet(Collection<PartitionState> states, Duration grace) {
         long deadline = System.nanoTime() + grace.toNanos();
-        while (states.stream().anyMatch(s -> s.outstanding > 0) && System.nanoTime() < deadline) {
-            turnAwayAbandonedStarts(); // revoked partitions' queued tasks must not start now
+        applyEvents();
+        while (states.stream().anyMatch(s -> s.inProgress > 0) && System.nanoTime() < deadline) {
+            turnAwayAbandonedStarts();
             awaitEvent(Math.min(10_000_000, deadline - System.nanoTime()));
         }
     }

@@ -38,6 +38,9 @@ public final class TaskLoad implements AutoCloseable {
             ? task("compute.sum", "n", 1_000_000 + random.nextInt(4_000_000))
             : task("compute.primes", "below", 50_000 + random.nextInt(150_000));
 
+    /** Computing work of 3 to 15 ms a task here, so a killed worker is likely to die in the middle of one. */
+    public static final Mix CPU_HEAVY = (i, random) -> task("compute.sum", "n", 10_000_000 + random.nextInt(40_000_000));
+
     private final KafkaProducer<String, String> producer;
     private final Topology topology;
     private final int keys;
