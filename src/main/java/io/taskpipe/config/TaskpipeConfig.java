@@ -34,6 +34,8 @@ public interface TaskpipeConfig {
 
     Tasks tasks();
 
+    Retries retries();
+
     Files files();
 
     Urls urls();
@@ -177,15 +179,55 @@ public interface TaskpipeConfig {
         @WithDefault("5m")
         Duration maxTimeout();
 
-        /** Enables the {@code test.crash} task type, which halts the process running it (for reliability tests only). Default {@code false}. */
-        @WithName("test-crash-enabled")
+        /** Per task type, a lower cap than {@code max-timeout}, e.g. {@code taskpipe.tasks.max-timeouts."url.fetch"=1m}. Default: none. */
+        @WithName("max-timeouts")
+        Map<String, Duration> maxTimeouts();
+
+        /**
+         * How long a task may ignore its cancellation after its deadline before it is given up on: its
+         * result says {@code TIMED_OUT}, and a cpu-worker restarts to get its thread back. Default {@code 10s}.
+         */
+        @WithName("cancel-grace")
+        @WithDefault("10s")
+        Duration cancelGrace();
+
+        /**
+         * Enables the {@code test.*} task types, which misbehave on purpose ({@code test.crash} halts its
+         * process, {@code test.spin} ignores cancellation): for reliability tests only. Default {@code false}.
+         */
+        @WithName("test-types-enabled")
         @WithDefault("false")
-        boolean testCrashEnabled();
+        boolean testTypesEnabled();
 
         /** Largest task record accepted, in bytes (below the broker's own limit, so the dead letter fits). Default {@code 262144} (256 KiB). */
         @WithName("max-record-bytes")
         @WithDefault("262144")
         int maxRecordBytes();
+    }
+
+    interface Retries {
+        /** Runs of a task that fails transiently, the first included, before it goes to the dead-letter topic. Default {@code 4}. */
+        @WithName("max-attempts")
+        @WithDefault("4")
+        int maxAttempts();
+
+        /** Wait before the first retry. Default {@code 1s}. */
+        @WithName("initial-backoff")
+        @WithDefault("1s")
+        Duration initialBackoff();
+
+        /** Factor the wait grows by with each retry. Default {@code 2}. */
+        @WithDefault("2")
+        double multiplier();
+
+        /** Longest wait between retries. Default {@code 60s}. */
+        @WithName("max-backoff")
+        @WithDefault("60s")
+        Duration maxBackoff();
+
+        /** Random spread of each wait, as a fraction of it (0.2 = ±20 %), so retries of many tasks do not align. Default {@code 0.2}. */
+        @WithDefault("0.2")
+        double jitter();
     }
 
     interface Files {
@@ -204,6 +246,10 @@ public interface TaskpipeConfig {
         /** Hosts {@code url.fetch} may reach, as names or CIDRs; empty allows any public address. Default: empty. */
         @WithName("allow-hosts")
         Optional<List<String>> allowHosts();
+
+        /** Hosts {@code url.fetch} never reaches, as names ({@code *.corp.example}) or CIDRs; wins over the allowlist. Default: empty. */
+        @WithName("deny-hosts")
+        Optional<List<String>> denyHosts();
 
         /** Whether loopback addresses may be fetched (tests and local demos). Default {@code false}. */
         @WithName("allow-loopback")

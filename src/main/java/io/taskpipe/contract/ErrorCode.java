@@ -22,9 +22,13 @@ public enum ErrorCode {
     NOT_FOUND,
     /** A file or body larger than the configured limit. */
     TOO_LARGE,
-    /** The server answered with an error status (4xx other than 404/410, or 5xx). */
+    /** The server answered with a client error status (4xx other than 404, 410 and 429). */
     HTTP_ERROR,
-    /** Reading a file or URL failed. */
+    /** The server could not be reached, or answered 429 or 5xx: transient, retried. */
+    UNAVAILABLE,
+    /** A transient failure persisted through every retry. */
+    RETRIES_EXHAUSTED,
+    /** Reading a file failed, or a response broke off: transient, retried. */
     IO_ERROR,
     /** The task ran past its deadline. */
     DEADLINE_EXCEEDED,

@@ -22,6 +22,8 @@ public final class Headers {
     public static final String DLQ_TOPIC = "taskpipe-dlq-topic";
     public static final String DLQ_PARTITION = "taskpipe-dlq-partition";
     public static final String DLQ_OFFSET = "taskpipe-dlq-offset";
+    /** On dead letters: the original record's timestamp (epoch milliseconds). */
+    public static final String DLQ_TIMESTAMP = "taskpipe-dlq-timestamp";
     /** On dead letters: deliveries of the record so far. */
     public static final String DLQ_ATTEMPTS = "taskpipe-dlq-attempts";
 

@@ -3,15 +3,21 @@ package io.taskpipe.embedded;
 import io.taskpipe.config.TaskpipeConfig;
 import io.taskpipe.kafka.KafkaClients;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -26,8 +32,11 @@ import java.util.concurrent.TimeUnit;
 public class LocalWorkers {
 
     private static final Logger LOG = Logger.getLogger(LocalWorkers.class);
-    /** Settings a child must share with its parent when they were given as system properties. */
+    /** Settings a child shares with its parent, whatever source gave them to the parent. */
     private static final List<String> INHERITED_PREFIXES = List.of("taskpipe.", "kafka.");
+    /** ...except what makes the child a child. */
+    private static final List<String> NOT_INHERITED = List.of("taskpipe.role", "taskpipe.local-workers.", "taskpipe.lanes.instance-id",
+            "kafka.bootstrap.servers");
 
     private final TaskpipeConfig config;
     private final EmbeddedKafka embedded;
@@ -36,6 +45,7 @@ public class LocalWorkers {
     private final ScheduledExecutorService restarts = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("taskpipe-local-workers").daemon().factory());
     private volatile boolean stopping;
+    private Path inheritedConfig;
 
     public LocalWorkers(TaskpipeConfig config, EmbeddedKafka embedded, KafkaClients clients) {
         this.config = config;
@@ -59,8 +69,8 @@ public class LocalWorkers {
         config.localWorkers().logDir().ifPresent(dir -> {
             try {
                 Files.createDirectories(dir);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
         });
         Optional<Path> jar = config.localWorkers().jar().or(LocalWorkers::ownJar);
@@ -71,6 +81,7 @@ public class LocalWorkers {
                     count, jar.map(Path::toString).orElse("unset"), config.topics().cpuTasks());
             return;
         }
+        inheritedConfig = writeInheritedConfig();
         for (int i = 1; i <= count; i++) {
             Child child = new Child(i, command(i, jar.get().toAbsolutePath()));
             children.add(child);
@@ -94,16 +105,37 @@ public class LocalWorkers {
         return children.stream().map(c -> c.process).filter(p -> p != null && p.isAlive()).map(Process::pid).toList();
     }
 
+    /**
+     * Writes the parent's effective {@code taskpipe.*} and {@code kafka.*} settings, whatever gave them
+     * (files, environment, a test), to a file only this user can read, for the children to load: on a
+     * command line, credentials would show in every process listing.
+     */
+    private static Path writeInheritedConfig() {
+        Properties inherited = new Properties();
+        Config effective = ConfigProvider.getConfig();
+        for (String name : effective.getPropertyNames()) {
+            if (INHERITED_PREFIXES.stream().anyMatch(name::startsWith) && NOT_INHERITED.stream().noneMatch(name::startsWith)) {
+                effective.getOptionalValue(name, String.class).ifPresent(value -> inherited.setProperty(name, value));
+            }
+        }
+        try {
+            Path file = Files.createTempFile("taskpipe-worker-", ".properties",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            file.toFile().deleteOnExit();
+            try (Writer out = Files.newBufferedWriter(file)) {
+                inherited.store(out, "settings the all-in-one parent passes to its cpu-worker children");
+            }
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the configuration for local cpu-workers", e);
+        }
+    }
+
     private List<String> command(int index, Path jar) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         config.localWorkers().jvmOptions().ifPresent(command::addAll);
-        for (Map.Entry<Object, Object> property : System.getProperties().entrySet()) {
-            String name = property.getKey().toString();
-            if (INHERITED_PREFIXES.stream().anyMatch(name::startsWith) && !name.startsWith("taskpipe.local-workers.")) {
-                command.add("-D" + name + "=" + property.getValue());
-            }
-        }
+        command.add("-Dquarkus.config.locations=" + inheritedConfig.toUri());
         command.add("-Dquarkus.profile=cpu-worker");
         command.add("-Dkafka.bootstrap.servers=" + clients.bootstrapServers());
         command.add("-Dtaskpipe.files.base-dir=" + config.files().baseDir().toAbsolutePath());

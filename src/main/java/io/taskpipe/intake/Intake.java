@@ -50,7 +50,7 @@ public final class Intake implements LaneConsumer.RecordProcessor {
     @Override
     public void process(ConsumerRecord<String, byte[]> record, LaneConsumer.Completion completion) {
         switch (decoder.decode(record.value(), record.key())) {
-            case Rejected rejected -> deadLetters.reject(record, rejected, 1, completion::done);
+            case Rejected rejected -> deadLetters.reject(record, rejected, completion::done);
             case Accepted accepted when completion.exhausted() ->
                     deadLetters.workerLost(record, accepted.task(), types.laneOf(accepted.handler()), completion.priorStarts(), completion::done);
             case Accepted accepted when forwardTopic != null && types.laneOf(accepted.handler()) == Lane.CPU ->

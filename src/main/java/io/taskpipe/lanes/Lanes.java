@@ -9,11 +9,13 @@ import io.taskpipe.results.DeadLetters;
 import io.taskpipe.results.ResultPublisher;
 import io.taskpipe.tasks.Lane;
 import io.taskpipe.tasks.TaskTypes;
+import io.quarkus.runtime.Quarkus;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -72,15 +74,40 @@ public class Lanes {
 
     private void start(Lane lane, java.util.concurrent.ExecutorService executor, io.taskpipe.ordering.OrderingMode ordering,
                        int slots, int queue, boolean syncStarts, String group, String topic, String forwardTopic) {
-        TaskRunner runner = new TaskRunner(lane, ordering, slots, executor, publisher, metrics,
-                new TaskRunner.Deadlines(config.tasks().defaultTimeout(), config.tasks().maxTimeout()));
+        TaskRunner runner = new TaskRunner(lane, ordering, slots, executor, publisher, deadLetters, metrics, deadlines(),
+                retryPolicy(), lane == Lane.CPU ? Lanes::restartForStuckTask : () -> { });
         Intake intake = new Intake(decoder, types, runner, deadLetters, publisher, metrics, forwardTopic);
         int capacity = slots + queue;
         LaneConsumer consumer = new LaneConsumer(lane.name().toLowerCase() + "-lane", topic,
                 clients.newConsumer(group, capacity, config.lanes().instanceId()), capacity, config.lanes().maxDeliveries(), syncStarts, config.lanes().revokeGrace(), intake);
         metrics.lane(lane.name(), runner::running, runner::queued, consumer::outstanding, consumer::uncommitted);
+        // fetch the metadata of the topics this lane writes now, not on its first result or dead letter
+        for (String written : forwardTopic == null ? List.of(config.topics().results(), config.topics().dlq())
+                : List.of(config.topics().results(), config.topics().dlq(), forwardTopic)) {
+            clients.producer().partitionsFor(written);
+        }
         running.put(lane, new Running(consumer, runner, slots));
         consumer.start();
+    }
+
+    /**
+     * A cpu-worker whose platform thread is held by a task that ignores cancellation restarts (exit 70,
+     * so a supervisor starts it again): its other tasks finish within the shutdown grace, and the
+     * stuck task's result is already durable.
+     */
+    private static void restartForStuckTask() {
+        LOG.error("a task ignored its cancellation and still holds a thread: restarting this cpu-worker to get it back");
+        Quarkus.asyncExit(70);
+    }
+
+    private Deadlines deadlines() {
+        TaskpipeConfig.Tasks tasks = config.tasks();
+        return new Deadlines(tasks.defaultTimeout(), tasks.maxTimeout(), tasks.maxTimeouts(), tasks.cancelGrace());
+    }
+
+    private RetryPolicy retryPolicy() {
+        TaskpipeConfig.Retries retries = config.retries();
+        return new RetryPolicy(retries.maxAttempts(), retries.initialBackoff(), retries.multiplier(), retries.maxBackoff(), retries.jitter());
     }
 
     /** Graceful stop of every lane: running tasks get {@code grace} to finish, then offsets are committed. */

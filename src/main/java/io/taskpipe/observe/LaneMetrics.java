@@ -17,7 +17,9 @@ import java.util.function.Supplier;
  *   <li>{@code taskpipe_tasks_total{lane,type,status}}: tasks finished;</li>
  *   <li>{@code taskpipe_task_service_seconds{lane,type}} and {@code taskpipe_task_queue_wait_seconds{lane,type}}: histograms;</li>
  *   <li>{@code taskpipe_lane_running{lane}}, {@code taskpipe_lane_queued{lane}}, {@code taskpipe_lane_outstanding{lane}}, {@code taskpipe_lane_uncommitted{lane}}: gauges;</li>
- *   <li>{@code taskpipe_forwarded_total} and {@code taskpipe_rejected_total{code}}: dispatcher counters.</li>
+ *   <li>{@code taskpipe_task_retries_total{lane,type}}: retries after transient failures;</li>
+ *   <li>{@code taskpipe_forwarded_total} and {@code taskpipe_rejected_total{code}}: tasks forwarded, and tasks
+ *       dead-lettered by reason.</li>
  * </ul>
  */
 @ApplicationScoped
@@ -39,6 +41,10 @@ public class LaneMetrics {
                 .record(Duration.ofNanos((long) (result.timing().serviceMs() * 1e6)));
         timer("taskpipe.task.queue.wait", "Time from reaching the lane's topic to starting", lane, result.type())
                 .record(Duration.ofNanos((long) (Math.max(0, result.timing().queueWaitMs()) * 1e6)));
+    }
+
+    public void retried(String lane, String type) {
+        registry.counter("taskpipe.task.retries", "lane", lane, "type", type).increment();
     }
 
     public void forwarded() {

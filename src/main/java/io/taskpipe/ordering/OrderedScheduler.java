@@ -1,22 +1,31 @@
 package io.taskpipe.ordering;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Runs jobs on an executor with at most {@code maxConcurrency} at once, keeping jobs of one line
  * (a key, a partition, or none: see {@link OrderingMode}) strictly one after another in submission order.
  * Lines are independent: a slow key never holds up another key beyond the shared concurrency limit.
- * The one exception is an {@linkplain Job#exclusive() exclusive} job, which runs alone.
+ *
+ * <p>A job may ask to run again later (a retry after a transient failure): it gives its slot up
+ * meanwhile but keeps its place at the head of its line, so its key's later jobs still wait for it
+ * and other keys run on. An {@linkplain Job#exclusive() exclusive} job runs alone.
  */
 public final class OrderedScheduler {
 
     /** A unit of work with the coordinates ordering modes group by. */
-    public interface Job extends Runnable {
+    public interface Job {
         String key();
 
         int partition();
@@ -25,6 +34,9 @@ public final class OrderedScheduler {
         default boolean exclusive() {
             return false;
         }
+
+        /** Runs the job; returns how long to wait before running it again, or null when it is done. */
+        Duration run();
     }
 
     private final OrderingMode mode;
@@ -33,7 +45,7 @@ public final class OrderedScheduler {
 
     private final Map<Object, ArrayDeque<Job>> lines = new HashMap<>();
     private final ArrayDeque<Job> ready = new ArrayDeque<>();
-    private int running;
+    private final Set<Job> running = Collections.newSetFromMap(new IdentityHashMap<>());
     private int held;
     private boolean exclusiveRunning;
 
@@ -60,14 +72,22 @@ public final class OrderedScheduler {
         toStart.forEach(this::start);
     }
 
-    /** Jobs running now. */
-    public synchronized int running() {
-        return running;
+    /**
+     * Treats a running job as done now, though its thread has not returned (a task that ignores its
+     * cancellation): its slot and its line move on. Whatever the job's run returns later is ignored.
+     */
+    public void abandon(Job job) {
+        settle(job, null);
     }
 
-    /** Jobs waiting for their line or for a free slot. */
+    /** Jobs running now. */
+    public synchronized int running() {
+        return running.size();
+    }
+
+    /** Jobs waiting for their line, a free slot, or their retry. */
     public synchronized int queued() {
-        return held - running;
+        return held - running.size();
     }
 
     public OrderingMode mode() {
@@ -76,30 +96,47 @@ public final class OrderedScheduler {
 
     private void start(Job job) {
         executor.execute(() -> {
+            Duration again = null;
             try {
-                job.run();
+                again = job.run();
             } finally {
-                finished(job);
+                settle(job, again);
             }
         });
     }
 
-    private void finished(Job job) {
+    /** A running job ended (or must run again after {@code again}): free its slot and start what may start. */
+    private void settle(Job job, Duration again) {
         List<Job> toStart;
         synchronized (this) {
-            running--;
-            held--;
+            if (!running.remove(job)) {
+                return; // abandoned earlier
+            }
             if (job.exclusive()) {
                 exclusiveRunning = false;
             }
-            Object lineKey = mode.lineOf(job);
-            ArrayDeque<Job> line = lines.get(lineKey);
-            line.poll();
-            if (line.isEmpty()) {
-                lines.remove(lineKey);
+            if (again != null) {
+                CompletableFuture.delayedExecutor(again.toNanos(), TimeUnit.NANOSECONDS).execute(() -> retry(job));
             } else {
-                ready.add(line.peek());
+                held--;
+                Object lineKey = mode.lineOf(job);
+                ArrayDeque<Job> line = lines.get(lineKey);
+                line.poll();
+                if (line.isEmpty()) {
+                    lines.remove(lineKey);
+                } else {
+                    ready.add(line.peek());
+                }
             }
+            toStart = takeStartable();
+        }
+        toStart.forEach(this::start);
+    }
+
+    private void retry(Job job) {
+        List<Job> toStart;
+        synchronized (this) {
+            ready.addFirst(job); // it already waited its turn once
             toStart = takeStartable();
         }
         toStart.forEach(this::start);
@@ -107,15 +144,16 @@ public final class OrderedScheduler {
 
     private List<Job> takeStartable() {
         List<Job> toStart = new ArrayList<>();
-        while (running < maxConcurrency && !ready.isEmpty() && !exclusiveRunning) {
+        while (running.size() < maxConcurrency && !ready.isEmpty() && !exclusiveRunning) {
             if (ready.peek().exclusive()) {
-                if (running > 0) {
+                if (!running.isEmpty()) {
                     break; // wait until the lane is empty
                 }
                 exclusiveRunning = true;
             }
-            running++;
-            toStart.add(ready.poll());
+            Job job = ready.poll();
+            running.add(job);
+            toStart.add(job);
         }
         return toStart;
     }

@@ -3,6 +3,7 @@ package io.taskpipe.ordering;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -26,7 +27,7 @@ class OrderedSchedulerTest {
     /** A job that waits for a gate and records when it runs. */
     record Step(String key, int partition, String name, CountDownLatch gate, List<String> log) implements OrderedScheduler.Job {
         @Override
-        public void run() {
+        public Duration run() {
             log.add("start " + name);
             try {
                 gate.await(10, TimeUnit.SECONDS);
@@ -34,6 +35,7 @@ class OrderedSchedulerTest {
                 Thread.currentThread().interrupt();
             }
             log.add("end " + name);
+            return null;
         }
     }
 
@@ -106,7 +108,7 @@ class OrderedSchedulerTest {
                     return 0;
                 }
 
-                public void run() {
+                public Duration run() {
                     peak.accumulateAndGet(running.incrementAndGet(), Math::max);
                     try {
                         Thread.sleep(2);
@@ -115,10 +117,53 @@ class OrderedSchedulerTest {
                     }
                     running.decrementAndGet();
                     done.countDown();
+                    return null;
                 }
             });
         }
         assertThat(done.await(30, TimeUnit.SECONDS)).isTrue();
         assertThat(peak.get()).isEqualTo(7);
+    }
+
+    @Test
+    void aJobRetryingLaterKeepsItsKeyWaitingButFreesItsSlot() {
+        List<String> log = new CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger tries = new java.util.concurrent.atomic.AtomicInteger();
+        OrderedScheduler scheduler = new OrderedScheduler(OrderingMode.KEY, 1, executor);
+        scheduler.submit(new OrderedScheduler.Job() {
+            public String key() {
+                return "a";
+            }
+
+            public int partition() {
+                return 0;
+            }
+
+            public Duration run() {
+                log.add("try " + tries.incrementAndGet());
+                return tries.get() < 3 ? Duration.ofMillis(200) : null;
+            }
+        });
+        scheduler.submit(new Step("a", 0, "a2", new CountDownLatch(0), log));
+        scheduler.submit(new Step("b", 0, "b1", new CountDownLatch(0), log));
+
+        await().until(() -> log.contains("end a2"));
+        assertThat(log.indexOf("end b1")).as("b ran in the only slot while a waited to retry").isLessThan(log.indexOf("try 2"));
+        assertThat(log.indexOf("start a2")).as("a's next task waited for a's retries").isGreaterThan(log.indexOf("try 3"));
+    }
+
+    @Test
+    void anAbandonedJobFreesItsSlotAndLine() {
+        List<String> log = new CopyOnWriteArrayList<>();
+        CountDownLatch never = new CountDownLatch(1);
+        OrderedScheduler scheduler = new OrderedScheduler(OrderingMode.KEY, 1, executor);
+        Step stuck = new Step("a", 0, "stuck", never, log);
+        scheduler.submit(stuck);
+        scheduler.submit(new Step("a", 0, "next", new CountDownLatch(0), log));
+        await().until(() -> log.contains("start stuck"));
+        scheduler.abandon(stuck);
+        await().until(() -> log.contains("end next"));
+        never.countDown();
+        await().until(() -> scheduler.running() == 0 && scheduler.queued() == 0);
     }
 }

@@ -172,7 +172,7 @@ class DeliveryGuaranteesIT {
 
     @Test
     void aTaskThatKillsItsWorkerIsDeadLetteredAfterExactlyThreeDeliveries() throws Exception {
-        try (Topology topology = topology("crash-loop").with("taskpipe.tasks.test-crash-enabled", "true")) {
+        try (Topology topology = topology("crash-loop").with("taskpipe.tasks.test-types-enabled", "true")) {
             topology.dispatcher("dispatcher");
             List<AppProcess> workers = new ArrayList<>(List.of(topology.worker("worker-1"), topology.worker("worker-2")));
             try (TaskLoad load = new TaskLoad(topology, 300, 6); Outcomes outcomes = new Outcomes(topology)) {

@@ -11,7 +11,7 @@ import org.jboss.logging.Logger;
  * {@code test.crash}: halts the process that runs it, at once, as an out-of-memory kill or SIGKILL
  * would: no shutdown hooks, no commits. Exists only so reliability tests can prove that such a task
  * is given up on after {@code taskpipe.lanes.max-deliveries} instead of crashing workers forever;
- * unknown unless {@code taskpipe.tasks.test-crash-enabled=true}.
+ * unknown unless {@code taskpipe.tasks.test-types-enabled=true}.
  */
 @ApplicationScoped
 public class CrashTask implements TaskHandler<CrashTask.Params> {
@@ -24,7 +24,7 @@ public class CrashTask implements TaskHandler<CrashTask.Params> {
     private final boolean enabled;
 
     public CrashTask(TaskpipeConfig config) {
-        this.enabled = config.tasks().testCrashEnabled();
+        this.enabled = config.tasks().testTypesEnabled();
     }
 
     @Override
