@@ -50,7 +50,7 @@ class TaskTypesIT {
     @BeforeAll
     static void startHttpServer() throws IOException {
         new Random(42).nextBytes(served);
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), 0), 0);
         server.createContext("/blob", exchange -> {
             exchange.sendResponseHeaders(200, served.length);
             exchange.getResponseBody().write(served);
@@ -90,7 +90,7 @@ class TaskTypesIT {
             pipeline.send(pipeline.task(pipeline.id("read"), "file.read", "path", "notes.txt"));
             pipeline.send(pipeline.task(pipeline.id("hash"), "file.hash", "path", "blob.bin"));
             pipeline.send(pipeline.task(pipeline.id("fetch"), "url.fetch",
-                    "url", "http://127.0.0.1:" + server.getAddress().getPort() + "/blob"));
+                    "url", "http://127.0.0.2:" + server.getAddress().getPort() + "/blob"));
             pipeline.send(pipeline.task(pipeline.id("sha"), "compute.sha256", "mebibytes", 3, "seed", 11));
             pipeline.send(pipeline.task(pipeline.id("primes"), "compute.primes", "below", 200_000));
             pipeline.send(pipeline.task(pipeline.id("sum"), "compute.sum", "n", 50_000_000L));

@@ -21,7 +21,7 @@ public final class TaskJson {
     /** Limits that make a hostile document fail fast instead of costing memory or time. */
     public static final StreamReadConstraints READ_LIMITS = StreamReadConstraints.builder()
             .maxNestingDepth(32)
-            .maxStringLength(1 << 20)
+            .maxStringLength(64 * 1024)
             .maxNumberLength(32)
             .maxNameLength(256)
             .maxDocumentLength(16L << 20)

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -148,10 +149,33 @@ public class TaskDecoder {
         if (e instanceof UnrecognizedPropertyException unknown) {
             return "unknown field '" + prefix + path(unknown) + "'";
         }
+        if (e instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty() && mismatch.getTargetType() != null) {
+            return "field '" + prefix + path(mismatch) + "' must be " + expected(mismatch.getTargetType());
+        }
         if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
             return "field '" + prefix + path(mapping) + "' has the wrong type or value: " + oneLine(e);
         }
         return oneLine(e);
+    }
+
+    /** What a JSON value must look like to bind to {@code type}, in words. */
+    private static String expected(Class<?> type) {
+        if (type == Long.class || type == Integer.class || type == long.class || type == int.class) {
+            return "an integer";
+        }
+        if (Number.class.isAssignableFrom(type) || type == double.class) {
+            return "a number";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (type == java.time.Instant.class) {
+            return "an ISO-8601 timestamp such as 2026-11-22T10:15:30Z";
+        }
+        return ObjectNode.class.isAssignableFrom(type) || type.isRecord() ? "an object" : "a " + type.getSimpleName();
     }
 
     private static String path(JsonMappingException e) {
@@ -162,7 +186,8 @@ public class TaskDecoder {
 
     private static String oneLine(Exception e) {
         String message = e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage();
-        message = message == null ? e.getClass().getSimpleName() : message.replaceAll("\\s+", " ");
+        message = message == null ? e.getClass().getSimpleName()
+                : message.replaceAll("\\s+", " ").replaceAll(", from `StreamReadConstraints[^`]*`", "");
         return message.length() > 300 ? message.substring(0, 300) + "…" : message;
     }
 }

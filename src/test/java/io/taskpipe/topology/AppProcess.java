@@ -33,14 +33,16 @@ public final class AppProcess {
     private final String name;
     private final String profile;
     private final Map<String, String> properties;
+    private final List<String> jvmOptions;
     private final Path log;
     private int httpPort;
     private Process process;
 
-    AppProcess(String name, String profile, Map<String, String> properties, Path logDir) {
+    AppProcess(String name, String profile, Map<String, String> properties, List<String> jvmOptions, Path logDir) {
         this.name = name;
         this.profile = profile;
         this.properties = properties;
+        this.jvmOptions = jvmOptions;
         this.log = logDir.resolve(name + ".log");
     }
 
@@ -50,7 +52,7 @@ public final class AppProcess {
 
     /** A not yet started process with the same name and settings. */
     AppProcess copy() {
-        return new AppProcess(name, profile, properties, log.getParent());
+        return new AppProcess(name, profile, properties, jvmOptions, log.getParent());
     }
 
     /** Starts the process and waits until it reports ready. */
@@ -67,9 +69,9 @@ public final class AppProcess {
         }
         httpPort = freePort();
         List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-XX:+ExitOnOutOfMemoryError",
-                "-Dquarkus.profile=" + profile, "-Dquarkus.http.port=" + httpPort, "-Dquarkus.banner.enabled=false"));
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m", "-XX:+ExitOnOutOfMemoryError"));
+        command.addAll(jvmOptions); // later options win: a test may set a smaller heap
+        command.addAll(List.of("-Dquarkus.profile=" + profile, "-Dquarkus.http.port=" + httpPort, "-Dquarkus.banner.enabled=false"));
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-jar");
         command.add(JAR.toString());

@@ -4,6 +4,12 @@ import io.taskpipe.check.Checker;
 import io.taskpipe.check.History;
 import io.taskpipe.check.HistoryReader;
 import io.taskpipe.check.Report;
+import io.taskpipe.testing.Pipeline;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -104,11 +110,39 @@ public final class Topology implements AutoCloseable {
     }
 
     public AppProcess start(String name, String profile, Map<String, String> extra) {
+        return start(name, profile, extra, List.of());
+    }
+
+    public AppProcess start(String name, String profile, Map<String, String> extra, List<String> jvmOptions) {
         Map<String, String> all = new HashMap<>(properties);
         all.putAll(extra);
-        AppProcess process = new AppProcess(scenario + "-" + name, profile, all, LOGS).start();
+        AppProcess process = new AppProcess(scenario + "-" + name, profile, all, jvmOptions, LOGS).start();
         processes.add(process);
         return process;
+    }
+
+    /** The first result of each of these tasks, read from the beginning of the results topic. */
+    public Map<String, JsonNode> results(Set<String> ids) {
+        Map<String, JsonNode> byId = new HashMap<>();
+        try (var consumer = new KafkaConsumer<String, byte[]>(Map.of(
+                "bootstrap.servers", bootstrap,
+                "key.deserializer", StringDeserializer.class.getName(),
+                "value.deserializer", ByteArrayDeserializer.class.getName()))) {
+            var partitions = consumer.partitionsFor(resultsTopic()).stream()
+                    .map(p -> new TopicPartition(resultsTopic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            var end = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                for (var record : consumer.poll(Duration.ofMillis(200))) {
+                    JsonNode result = Pipeline.parse(record.value());
+                    if (ids.contains(result.path("taskId").asText())) {
+                        byId.putIfAbsent(result.get("taskId").asText(), result);
+                    }
+                }
+            }
+        }
+        return byId;
     }
 
     /** Final drain and judgement of the tasks {@code load} published; the report is printed and kept under target/. */

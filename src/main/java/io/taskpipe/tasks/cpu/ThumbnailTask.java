@@ -13,12 +13,16 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
 
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
 
 /**
  * {@code compute.thumbnail}: decodes an image (PNG, JPEG, GIF, BMP), scales it to {@code width} keeping
@@ -26,6 +30,9 @@ import java.nio.file.Path;
  */
 @ApplicationScoped
 public class ThumbnailTask implements TaskHandler<ThumbnailTask.Params> {
+
+    /** 50 megapixels: 200 MB as 32-bit pixels. */
+    static final long MAX_PIXELS = 50_000_000;
 
     static {
         System.setProperty("java.awt.headless", "true");
@@ -42,6 +49,27 @@ public class ThumbnailTask implements TaskHandler<ThumbnailTask.Params> {
 
     public ThumbnailTask(FileGuard files) {
         this.files = files;
+    }
+
+    /** Decodes an image, refusing before decoding one whose pixels would not fit in memory (a "pixel bomb"). */
+    private BufferedImage decode(Path input, String path) throws IOException {
+        try (InputStream in = files.open(input); ImageInputStream images = ImageIO.createImageInputStream(in)) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(images);
+            if (!readers.hasNext()) {
+                throw new TaskFailure(ErrorCode.INVALID_PARAMS, "params.path '" + path + "' is not an image ImageIO can decode");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(images, true, true);
+                long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
+                if (pixels > MAX_PIXELS) {
+                    throw new TaskFailure(ErrorCode.TOO_LARGE, "'" + path + "' has " + pixels + " pixels, more than the limit of " + MAX_PIXELS);
+                }
+                return reader.read(0);
+            } finally {
+                reader.dispose();
+            }
+        }
     }
 
     @Override
@@ -62,10 +90,7 @@ public class ThumbnailTask implements TaskHandler<ThumbnailTask.Params> {
     @Override
     public Output run(Params params, TaskContext context) throws IOException {
         Path input = files.resolve(params.path());
-        BufferedImage source = ImageIO.read(input.toFile());
-        if (source == null) {
-            throw new TaskFailure(ErrorCode.INVALID_PARAMS, "params.path '" + params.path() + "' is not an image ImageIO can decode");
-        }
+        BufferedImage source = decode(input, params.path());
         context.checkDeadline();
         int width = params.width();
         int height = Math.max(1, (int) Math.round((double) source.getHeight() * width / source.getWidth()));

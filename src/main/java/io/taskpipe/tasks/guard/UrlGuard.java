@@ -10,14 +10,16 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Decides which URLs {@code url.fetch} may reach (OWASP SSRF guidance): http and https only, no user
- * info, the host on the allowlist when one is set, and every address the host resolves to public,
- * unless it lies in an allowed CIDR (or is loopback with {@code allow-loopback}).
+ * info, the host not on the denylist, every address the host resolves to public unless it lies in an
+ * allowed CIDR (or is loopback with {@code allow-loopback}), and the host on the allowlist when one is
+ * set. The denylist wins over everything. Checked before each request and redirect hop, and again by
+ * the {@link EgressProxy} when it connects.
  */
 @ApplicationScoped
 public class UrlGuard {
@@ -42,24 +44,25 @@ public class UrlGuard {
             new Denied(Cidr.parse("fec0::/10"), "a site-local address"),
             new Denied(Cidr.parse("ff00::/8"), "a multicast address"));
 
-    private final List<String> allowedNames = new ArrayList<>();
-    private final List<Cidr> allowedBlocks = new ArrayList<>();
+    private static final Pattern AMBIGUOUS_NUMERIC = Pattern.compile("(?i)((0x[0-9a-f]*|[0-9]+)\\.){0,3}(0x[0-9a-f]*|[0-9]+)");
+    private static final Pattern CANONICAL_IPV4 = Pattern.compile("((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])");
+
+    private final HostList allowed;
+    private final HostList denied;
     private final boolean allowLoopback;
 
     @Inject
     public UrlGuard(TaskpipeConfig config) {
-        this(config.urls().allowHosts().orElse(List.of()), config.urls().allowLoopback());
+        this(config.urls().allowHosts().orElse(List.of()), config.urls().denyHosts().orElse(List.of()), config.urls().allowLoopback());
     }
 
     public UrlGuard(List<String> allowHosts, boolean allowLoopback) {
-        for (String entry : allowHosts) {
-            String trimmed = entry.trim().toLowerCase(Locale.ROOT);
-            if (Cidr.isLiteral(trimmed)) {
-                allowedBlocks.add(Cidr.parse(trimmed));
-            } else if (!trimmed.isEmpty()) {
-                allowedNames.add(trimmed);
-            }
-        }
+        this(allowHosts, List.of(), allowLoopback);
+    }
+
+    public UrlGuard(List<String> allowHosts, List<String> denyHosts, boolean allowLoopback) {
+        this.allowed = new HostList(allowHosts);
+        this.denied = new HostList(denyHosts);
         this.allowLoopback = allowLoopback;
     }
 
@@ -67,38 +70,56 @@ public class UrlGuard {
     public List<InetAddress> check(URI uri) {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
-            throw forbidden(uri, "scheme '" + scheme + "' is not allowed; use http or https");
+            throw forbidden("url " + uri + ": scheme '" + scheme + "' is not allowed; use http or https");
         }
         if (uri.getRawUserInfo() != null) {
-            throw forbidden(uri, "user info in URLs is not allowed");
+            throw forbidden("url " + uri + ": user info in URLs is not allowed");
         }
-        String host = uri.getHost();
-        if (host == null || host.isEmpty()) {
-            throw forbidden(uri, "no host");
+        if (uri.getHost() == null || uri.getHost().isEmpty()) {
+            throw forbidden("url " + uri + ": no host");
         }
-        host = host.toLowerCase(Locale.ROOT);
+        return resolveAllowed(uri.getHost());
+    }
+
+    /**
+     * Resolves a host and returns its addresses when every one of them may be fetched: the host not
+     * on the denylist, no address in a denied block (unless in an allowed one), and the host on the
+     * allowlist when there is one.
+     * The egress proxy calls this again at the moment it connects.
+     */
+    public List<InetAddress> resolveAllowed(String rawHost) {
+        String host = rawHost.toLowerCase(Locale.ROOT);
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
         }
-        boolean literal = Cidr.isLiteral(host);
-        if (!allowedNames.isEmpty() || !allowedBlocks.isEmpty()) {
-            if (!literal && !nameAllowed(host) || literal && !blockAllowed(Cidr.address(host))) {
-                throw forbidden(uri, "host '" + host + "' is not on the allowlist (taskpipe.urls.allow-hosts)");
-            }
+        if (AMBIGUOUS_NUMERIC.matcher(host).matches() && !CANONICAL_IPV4.matcher(host).matches()) {
+            // 127.1, 2130706433, 0177.0.0.1, 0x7f000001: parsers disagree on these (the JDK reads 0177 as 177)
+            throw forbidden("host '" + host + "' is an ambiguous numeric address (short, octal, hex or integer form)");
         }
-        List<InetAddress> addresses = resolve(uri, host);
+        if (denied.hasName(host)) {
+            throw forbidden("host '" + host + "' is on the denylist (taskpipe.urls.deny-hosts)");
+        }
+        List<InetAddress> addresses = resolve(host);
         for (InetAddress address : addresses) {
+            if (denied.contains(address)) {
+                throw forbidden("host '" + host + "' resolves to " + address.getHostAddress() + ", on the denylist (taskpipe.urls.deny-hosts)");
+            }
             String denied = deniedReason(address);
             if (denied != null) {
-                throw forbidden(uri, "host '" + host + "' resolves to " + address.getHostAddress() + ", " + denied);
+                throw forbidden("host '" + host + "' resolves to " + address.getHostAddress() + ", " + denied);
             }
+        }
+        boolean listed = Cidr.isLiteral(host) ? allowed.contains(Cidr.address(host)) : allowed.hasName(host)
+                || addresses.stream().allMatch(allowed::contains);
+        if (!allowed.isEmpty() && !listed) {
+            throw forbidden("host '" + host + "' is not on the allowlist (taskpipe.urls.allow-hosts)");
         }
         return addresses;
     }
 
     /** Why an address may not be fetched, or null when it may. */
     String deniedReason(InetAddress address) {
-        if (blockAllowed(address)) {
+        if (allowed.contains(address)) {
             return null;
         }
         InetAddress effective = embeddedIpv4(address);
@@ -111,19 +132,6 @@ public class UrlGuard {
             }
         }
         return null;
-    }
-
-    private boolean nameAllowed(String host) {
-        for (String name : allowedNames) {
-            if (host.equals(name) || name.startsWith("*.") && host.endsWith(name.substring(1))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private boolean blockAllowed(InetAddress address) {
-        return allowedBlocks.stream().anyMatch(block -> block.contains(address));
     }
 
     /** IPv6 forms that carry an IPv4 address (IPv4-compatible, NAT64) are judged by that address. */
@@ -146,16 +154,16 @@ public class UrlGuard {
         return address;
     }
 
-    private static List<InetAddress> resolve(URI uri, String host) {
+    private static List<InetAddress> resolve(String host) {
         try {
             return List.of(InetAddress.getAllByName(host));
         } catch (UnknownHostException e) {
-            throw new TaskFailure(ErrorCode.NOT_FOUND, "cannot resolve host '" + host + "' of " + uri);
+            throw new TaskFailure(ErrorCode.NOT_FOUND, "cannot resolve host '" + host + "'");
         }
     }
 
-    private static TaskFailure forbidden(URI uri, String why) {
-        return new TaskFailure(ErrorCode.FORBIDDEN_URL, "url " + uri + " is forbidden: " + why);
+    private static TaskFailure forbidden(String why) {
+        return new TaskFailure(ErrorCode.FORBIDDEN_URL, "forbidden: " + why);
     }
 
     private record Denied(Cidr block, String reason) {

@@ -9,7 +9,6 @@ import jakarta.validation.constraints.NotBlank;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -50,7 +49,7 @@ public class FileHashTask implements TaskHandler<FileHashTask.Params> {
         MessageDigest digest = sha256();
         long bytes = 0;
         byte[] buffer = new byte[64 * 1024];
-        try (InputStream in = Files.newInputStream(files.resolve(params.path()))) {
+        try (InputStream in = files.open(params.path())) {
             for (int n; (n = in.read(buffer)) > 0; ) {
                 context.checkDeadline();
                 digest.update(buffer, 0, n);

@@ -10,7 +10,6 @@ import jakarta.validation.constraints.NotBlank;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.Arrays;
 
 /**
@@ -57,7 +56,7 @@ public class FileReadTask implements TaskHandler<FileReadTask.Params> {
         long newlines = 0;
         byte last = '\n';
         byte[] buffer = new byte[64 * 1024];
-        try (InputStream in = Files.newInputStream(files.resolve(params.path()))) {
+        try (InputStream in = files.open(params.path())) {
             for (int n; (n = in.read(buffer)) > 0; ) {
                 context.checkDeadline();
                 if (headLength < HEAD_BYTES) {

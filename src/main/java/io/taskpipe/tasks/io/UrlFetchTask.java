@@ -6,6 +6,7 @@ import io.taskpipe.tasks.Lane;
 import io.taskpipe.tasks.TaskContext;
 import io.taskpipe.tasks.TaskFailure;
 import io.taskpipe.tasks.TaskHandler;
+import io.taskpipe.tasks.guard.EgressProxy;
 import io.taskpipe.tasks.guard.UrlGuard;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,9 +15,11 @@ import jakarta.validation.constraints.NotBlank;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ProxySelector;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -25,8 +28,11 @@ import java.time.Duration;
 import java.util.HexFormat;
 
 /**
- * {@code url.fetch}: an HTTP GET with {@link HttpClient}. Redirects are followed by hand so that every
- * hop passes the {@link UrlGuard}; the body is streamed into a SHA-256 and cut off at the size limit.
+ * {@code url.fetch}: an HTTP GET with {@link HttpClient}. Every connection goes through the
+ * {@link EgressProxy}, which checks the address it connects to; redirects are followed by hand so
+ * that every hop passes the {@link UrlGuard} first. The body is streamed into a SHA-256 and cut off
+ * at the size limit; compressed bodies are neither asked for nor decoded, so a "zip bomb" costs only
+ * its compressed size. Unreachable servers and 429/5xx answers are transient failures (retried).
  */
 @ApplicationScoped
 public class UrlFetchTask implements TaskHandler<UrlFetchTask.Params> {
@@ -38,6 +44,7 @@ public class UrlFetchTask implements TaskHandler<UrlFetchTask.Params> {
     }
 
     private final UrlGuard guard;
+    private final EgressProxy proxy;
     private final HttpClient client;
     private final long maxBodyBytes;
     private final int maxRedirects;
@@ -51,9 +58,11 @@ public class UrlFetchTask implements TaskHandler<UrlFetchTask.Params> {
         this.guard = guard;
         this.maxBodyBytes = maxBodyBytes;
         this.maxRedirects = maxRedirects;
+        this.proxy = new EgressProxy(guard, connectTimeout);
         this.client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
+                .proxy(ProxySelector.of(proxy.address()))
                 .connectTimeout(connectTimeout)
                 .build();
     }
@@ -61,6 +70,7 @@ public class UrlFetchTask implements TaskHandler<UrlFetchTask.Params> {
     @PreDestroy
     void close() {
         client.close();
+        proxy.close();
     }
 
     @Override
@@ -92,17 +102,21 @@ public class UrlFetchTask implements TaskHandler<UrlFetchTask.Params> {
             HttpResponse<InputStream> response = send(uri, context);
             double ttfbMs = (System.nanoTime() - start) / 1e6;
             try (InputStream body = response.body()) {
+                refusedByProxy(response);
                 int status = response.statusCode();
                 String location = response.headers().firstValue("location").orElse(null);
                 if (status / 100 == 3 && location != null) {
                     if (hop >= maxRedirects) {
-                        throw new TaskFailure(ErrorCode.FORBIDDEN_URL, "more than " + maxRedirects + " redirects, last to " + location);
+                        throw new TaskFailure(ErrorCode.FORBIDDEN_URL, "forbidden: more than " + maxRedirects + " redirects, the last to " + location);
                     }
                     uri = uri.resolve(parse(location));
                     continue;
                 }
                 if (status == 404 || status == 410) {
                     throw new TaskFailure(ErrorCode.NOT_FOUND, "GET " + uri + " answered " + status);
+                }
+                if (status == 429 || status >= 500) {
+                    throw TaskFailure.transientFailure(ErrorCode.UNAVAILABLE, "GET " + uri + " answered " + status, null);
                 }
                 if (status >= 400) {
                     throw new TaskFailure(ErrorCode.HTTP_ERROR, "GET " + uri + " answered " + status);
@@ -117,16 +131,22 @@ public class UrlFetchTask implements TaskHandler<UrlFetchTask.Params> {
         if (remaining.isZero()) {
             context.checkDeadline();
         }
-        HttpRequest request = HttpRequest.newBuilder(uri).GET().timeout(remaining).build();
+        HttpRequest request = HttpRequest.newBuilder(uri).GET().timeout(remaining).header("Accept-Encoding", "identity").build();
         try {
             return client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (HttpConnectTimeoutException e) {
+            throw TaskFailure.transientFailure(ErrorCode.UNAVAILABLE, "GET " + uri + ": connect timed out", e);
         } catch (HttpTimeoutException e) {
             throw new TaskFailure(ErrorCode.DEADLINE_EXCEEDED, "GET " + uri + " timed out: " + e.getMessage(), e);
         } catch (IOException e) {
             if (Thread.currentThread().isInterrupted()) {
                 throw new InterruptedException("GET " + uri + " interrupted");
             }
-            throw new TaskFailure(ErrorCode.IO_ERROR, "GET " + uri + " failed: " + e, e);
+            String message = String.valueOf(e.getMessage());
+            if (message.contains("Unable to tunnel through proxy") && message.contains("403")) {
+                throw new TaskFailure(ErrorCode.FORBIDDEN_URL, "GET " + uri + ": refused at connect time by the egress proxy", e);
+            }
+            throw TaskFailure.transientFailure(ErrorCode.UNAVAILABLE, "GET " + uri + " failed: " + e, e);
         }
     }
 
@@ -143,6 +163,17 @@ public class UrlFetchTask implements TaskHandler<UrlFetchTask.Params> {
             digest.update(buffer, 0, n);
         }
         return new Output(status, bytes, HexFormat.of().formatHex(digest.digest()), ttfbMs);
+    }
+
+    /** The egress proxy's answer when it refused to connect (or to relay): a permanent failure with its reason. */
+    private static void refusedByProxy(HttpResponse<?> response) {
+        String refused = response.headers().firstValue(EgressProxy.REFUSED_HEADER).orElse(null);
+        if (refused != null) {
+            int colon = refused.indexOf(':');
+            ErrorCode code = ErrorCode.valueOf(refused.substring(0, colon));
+            String reason = refused.substring(colon + 1).trim();
+            throw code == ErrorCode.UNAVAILABLE ? TaskFailure.transientFailure(code, reason, null) : new TaskFailure(code, reason);
+        }
     }
 
     private static URI parse(String url) {

@@ -56,4 +56,38 @@ class FileGuardTest {
         assertThatThrownBy(() -> guard.resolve("big.bin"))
                 .isInstanceOfSatisfying(TaskFailure.class, f -> assertThat(f.code()).isEqualTo(ErrorCode.TOO_LARGE));
     }
+
+    @Test
+    void aFileSwappedForASymlinkAfterTheCheckIsNotFollowed() throws IOException {
+        Path checked = guard.resolve("sub/inner.txt");
+        Files.delete(base.resolve("sub/inner.txt"));
+        Files.createSymbolicLink(base.resolve("sub/inner.txt"), root.resolve("secret.txt"));
+        assertThatThrownBy(() -> guard.open(checked).readAllBytes())
+                .isInstanceOfSatisfying(TaskFailure.class, f -> assertThat(f.code()).isEqualTo(ErrorCode.FORBIDDEN_PATH));
+    }
+
+    @Test
+    void aDirectorySwappedForASymlinkAfterTheCheckIsNotFollowed() throws IOException {
+        Path checked = guard.resolve("sub/inner.txt");
+        Files.move(base.resolve("sub"), base.resolve("sub-moved"));
+        Files.createDirectories(root.resolve("evil"));
+        Files.writeString(root.resolve("evil/inner.txt"), "outside");
+        Files.createSymbolicLink(base.resolve("sub"), root.resolve("evil"));
+        assertThatThrownBy(() -> guard.open(checked).readAllBytes())
+                .isInstanceOfSatisfying(TaskFailure.class, f -> assertThat(f.code()).isEqualTo(ErrorCode.FORBIDDEN_PATH));
+    }
+
+    @Test
+    void readsWhatItChecked() throws IOException {
+        try (var in = guard.open("sub/inner.txt")) {
+            assertThat(new String(in.readAllBytes())).isEqualTo("fine too");
+        }
+    }
+
+    @Test
+    void refusesHardLinks() throws IOException {
+        Files.createLink(base.resolve("second-name"), root.resolve("secret.txt"));
+        assertThatThrownBy(() -> guard.resolve("second-name"))
+                .isInstanceOfSatisfying(TaskFailure.class, f -> assertThat(f.code()).isEqualTo(ErrorCode.FORBIDDEN_PATH));
+    }
 }
