@@ -10,7 +10,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -31,10 +33,11 @@ class ContainerTopologyIT {
     private static BrokerContainer broker;
 
     @BeforeAll
-    static void broker() {
+    static void broker() throws IOException {
         Docker.require();
         Docker.removeLeftovers();
         LocalImages.build();
+        Files.deleteIfExists(ContainerLogs.DIR.resolve("throughput.txt"));
         ContainerTopology.writeFiles();
         broker = new BrokerContainer();
         broker.start();
@@ -63,7 +66,7 @@ class ContainerTopologyIT {
                 outcomes.awaitAll(load.produced(), Duration.ofMinutes(3));
                 Report report = topology.check(load);
                 History history = history(topology, load);
-                System.out.printf("containers, mixed run: %s; %s%n", Throughput.of(history, "IO"), Throughput.of(history, "CPU"));
+                record("mixed run, one dispatcher and two cpu-workers, TaskLoad.MIXED: " + Throughput.of(history, "IO") + "; " + Throughput.of(history, "CPU"));
                 assertThat(report.produced()).isEqualTo(6_000);
                 assertThat(report.lost()).isZero();
                 assertThat(report.duplicates()).isZero();
@@ -134,12 +137,16 @@ class ContainerTopologyIT {
                 outcomes.awaitAll(load.produced(), Duration.ofMinutes(3));
                 assertThat(topology.check(load).lost()).isZero();
                 Throughput cpu = Throughput.of(history(topology, load), "CPU");
-                String line = "one cpu-worker container, --cpus 1, TaskLoad.CPU mix: " + cpu;
-                System.out.println(line);
-                Files.writeString(ContainerLogs.DIR.resolve("throughput.txt"), line + "\n");
+                record("one cpu-worker container, --cpus 1, TaskLoad.CPU: " + cpu);
                 assertThat(cpu.tasks()).isEqualTo(3_000);
             }
         }
+    }
+
+    /** Prints a measured figure and keeps it in target/containers/throughput.txt, where k8s/README.md's figures come from. */
+    private static void record(String figure) throws IOException {
+        System.out.println(figure);
+        Files.writeString(ContainerLogs.DIR.resolve("throughput.txt"), figure + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
     private static History history(Topology topology, TaskLoad load) {
