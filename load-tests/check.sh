@@ -6,4 +6,5 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 app="$root/target/quarkus-app"
 [ -d "$app/lib/main" ] || (cd "$root" && ./mvnw -q -B -DskipTests package)
-exec "${JAVA_HOME:+$JAVA_HOME/bin/}java" -cp "$app/app/*:$app/lib/main/*" io.taskpipe.check.CheckCommand "$@"
+exec "${JAVA_HOME:+$JAVA_HOME/bin/}java" -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
+  -Dlogging.configuration="file:$root/load-tests/logging.properties" -cp "$app/app/*:$app/lib/main/*:$app/lib/boot/*" io.taskpipe.check.CheckCommand "$@"
