@@ -35,6 +35,7 @@ public final class AppProcess {
     private final Map<String, String> properties;
     private final List<String> jvmOptions;
     private final Path log;
+    private String cpus;
     private int httpPort;
     private Process process;
 
@@ -46,13 +47,24 @@ public final class AppProcess {
         this.log = logDir.resolve(name + ".log");
     }
 
+    /** A process of the packaged jar; started with {@link #start()}. */
+    public static AppProcess of(String name, String profile, Map<String, String> properties, List<String> jvmOptions, Path logDir) {
+        return new AppProcess(name, profile, properties, jvmOptions, logDir);
+    }
+
+    /** Runs the process on these CPUs only ({@code taskset -c}, e.g. {@code "1"} or {@code "0,1"}), as a pinned container would. */
+    public AppProcess pinnedTo(String cpuList) {
+        this.cpus = cpuList;
+        return this;
+    }
+
     public String name() {
         return name;
     }
 
     /** A not yet started process with the same name and settings. */
     AppProcess copy() {
-        return new AppProcess(name, profile, properties, jvmOptions, log.getParent());
+        return new AppProcess(name, profile, properties, jvmOptions, log.getParent()).pinnedTo(cpus);
     }
 
     /** Starts the process and waits until it reports ready. */
@@ -68,8 +80,11 @@ public final class AppProcess {
             throw new IllegalStateException(JAR + " is missing: topology tests run after `package` (./mvnw verify)");
         }
         httpPort = freePort();
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m", "-XX:+ExitOnOutOfMemoryError"));
+        List<String> command = new ArrayList<>();
+        if (cpus != null) {
+            command.addAll(List.of("taskset", "-c", cpus)); // taskset execs java: the pid stays java's
+        }
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m", "-XX:+ExitOnOutOfMemoryError"));
         command.addAll(jvmOptions); // later options win: a test may set a smaller heap
         command.addAll(List.of("-Dquarkus.profile=" + profile, "-Dquarkus.http.port=" + httpPort, "-Dquarkus.banner.enabled=false"));
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));

@@ -1,0 +1,186 @@
+package io.taskpipe.bench;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.taskpipe.embedded.EmbeddedBroker;
+import io.taskpipe.load.LoadRun;
+import io.taskpipe.load.Scenario;
+import io.taskpipe.topology.AppProcess;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * What every arm of the suite shares: one broker, fresh topics per arm, the processes under test,
+ * and the two measurements (latency under an open-loop rate, throughput draining a backlog).
+ */
+final class Bench implements AutoCloseable {
+
+    /** An arm's own topics, 8 partitions each, so no arm sees another's tasks. */
+    record Topics(String prefix, String tasks, String cpuTasks, String results, String dlq) {
+        LoadRun.Target target(String bootstrap) {
+            return LoadRun.Target.of(bootstrap, null).withTopics(tasks, results, dlq);
+        }
+    }
+
+    static final int PARTITIONS = 8;
+    static final Path OUT = Path.of("target", "bench");
+
+    private final EmbeddedBroker broker;
+    private final boolean smoke;
+    private final List<AutoCloseable> running = new ArrayList<>();
+    private int arms;
+
+    Bench(boolean smoke) {
+        this.smoke = smoke;
+        this.broker = EmbeddedBroker.startTemporary();
+    }
+
+    boolean smoke() {
+        return smoke;
+    }
+
+    String bootstrap() {
+        return broker.bootstrapServers();
+    }
+
+    /** A full run's value, or a tiny one for the smoke run that only proves the suite works. */
+    <T> T scale(T full, T smokeValue) {
+        return smoke ? smokeValue : full;
+    }
+
+    /** How long a throughput arm collects results after publishing its backlog. */
+    Duration measure() {
+        return scale(Duration.ofSeconds(20), Duration.ofSeconds(1));
+    }
+
+    /**
+     * A backlog that outlasts {@link #measure()} at {@code expectedRate} tasks/s (capped at 4,000/s,
+     * beyond what 2 cores reach), so the lane never runs dry while it is measured.
+     */
+    long backlog(double expectedRate) {
+        double seconds = measure().toMillis() / 1000.0 + scale(5, 1);
+        return Math.max(1, Math.round(Math.min(expectedRate, 4000) * seconds));
+    }
+
+    Topics topics(String arm) {
+        String prefix = "bench-" + (++arms) + "-" + arm;
+        Topics topics = new Topics(prefix, prefix + ".tasks", prefix + ".tasks.cpu", prefix + ".results", prefix + ".dlq");
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap()))) {
+            admin.createTopics(List.of(topics.tasks(), topics.cpuTasks(), topics.results(), topics.dlq()).stream()
+                    .map(name -> new NewTopic(name, Optional.of(PARTITIONS), Optional.empty())).toList()).all().get();
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException("cannot create the topics of arm " + arm, e);
+        }
+        return topics;
+    }
+
+    /** A dispatcher on the arm's topics with these settings, started and ready. */
+    AppProcess dispatcher(Topics topics, Map<String, String> settings, List<String> jvmOptions, String cpus) {
+        return app(topics, "dispatcher", topics.prefix() + "-dispatcher", settings, jvmOptions, cpus);
+    }
+
+    /** A cpu-worker on the arm's topics, started and ready. */
+    AppProcess worker(Topics topics, String name, Map<String, String> settings, List<String> jvmOptions, String cpus) {
+        return app(topics, "cpu-worker", topics.prefix() + "-" + name, settings, jvmOptions, cpus);
+    }
+
+    private AppProcess app(Topics topics, String profile, String name, Map<String, String> settings, List<String> jvmOptions, String cpus) {
+        Map<String, String> properties = new HashMap<>(Map.of(
+                "kafka.bootstrap.servers", bootstrap(),
+                "taskpipe.topics.tasks", topics.tasks(),
+                "taskpipe.topics.cpu-tasks", topics.cpuTasks(),
+                "taskpipe.topics.results", topics.results(),
+                "taskpipe.topics.dlq", topics.dlq(),
+                "taskpipe.lanes.io.group", topics.prefix() + "-dispatcher",
+                "taskpipe.lanes.cpu.group", topics.prefix() + "-cpu-worker",
+                "quarkus.log.level", "WARN"));
+        properties.putAll(settings);
+        AppProcess process = AppProcess.of(name, profile, properties, jvmOptions, OUT.resolve("logs"));
+        if (cpus != null) {
+            process.pinnedTo(cpus);
+        }
+        running.add(() -> stop(process));
+        return process.start();
+    }
+
+    /** Another program of the test classpath (a baseline) as its own process. */
+    JavaMain main(String name, Class<?> mainClass, String... args) {
+        JavaMain main = new JavaMain(name, mainClass, List.of(args), OUT.resolve("logs")).start();
+        running.add(main);
+        return main;
+    }
+
+    /** Stops every process the arm started (SIGTERM, then SIGKILL), so the next arm has the machine to itself. */
+    void endArm() {
+        for (AutoCloseable process : running.reversed()) {
+            try {
+                process.close();
+            } catch (Exception e) {
+                System.err.println("stopping a benchmark process failed: " + e);
+            }
+        }
+        running.clear();
+    }
+
+    private static void stop(AppProcess process) {
+        if (process.isAlive()) {
+            try {
+                process.terminate(Duration.ofSeconds(30));
+            } catch (AssertionError e) {
+                // killed instead: it did not stop in time, which does not matter between arms
+            }
+        }
+    }
+
+    /** Runs tasks through the arm's pipeline until one comes back: every consumer joined and every lane works. */
+    void awaitAnswers(Topics topics, String type, ObjectNode params) throws InterruptedException {
+        Scenario probe = new Scenario("probe", "", 1L, 0, Duration.ZERO,
+                List.of(new Scenario.Phase(0.0, null, null, null, 1L)), List.of(new Scenario.MixEntry(type, 1.0, params, null)), List.of());
+        if (!new LoadRun(probe, topics.target(bootstrap())).run(Duration.ofSeconds(60), run -> { }).drained()) {
+            throw new IllegalStateException("arm " + topics.prefix() + ": no answer to a probe task within 60 s");
+        }
+    }
+
+    /** The latency of an open-loop run at {@code rate} tasks/s, after a warm-up. */
+    LoadRun.Outcome openLoop(Topics topics, String name, double rate, Duration warmup, Duration measured, int keys,
+                             List<Scenario.MixEntry> mix) throws InterruptedException {
+        Scenario scenario = new Scenario(name, "", 7L, keys, warmup,
+                List.of(new Scenario.Phase(rate, null, null, warmup.plus(measured), null)), mix, List.of());
+        return new LoadRun(scenario, topics.target(bootstrap())).run(Duration.ofSeconds(120), run -> { });
+    }
+
+    /**
+     * Publishes a {@linkplain #backlog backlog} at once and collects results until all are back or
+     * {@link #measure()} has passed since the last send; the rate is then read over the steady middle
+     * ({@code stats().resultsPerSecond(0.2, 0.9)}).
+     */
+    LoadRun.Outcome drain(Topics topics, String name, double expectedRate, int keys, List<Scenario.MixEntry> mix)
+            throws InterruptedException {
+        Scenario scenario = new Scenario(name, "", 7L, keys, Duration.ZERO,
+                List.of(new Scenario.Phase(0.0, null, null, null, backlog(expectedRate))), mix, List.of());
+        return new LoadRun(scenario, topics.target(bootstrap())).run(measure(), run -> { });
+    }
+
+    static List<Scenario.MixEntry> sleeps(long millis) {
+        return List.of(new Scenario.MixEntry("io.sleep", 1.0, JsonNodeFactory.instance.objectNode().put("millis", millis), null));
+    }
+
+    static ObjectNode params(String name, long value) {
+        return JsonNodeFactory.instance.objectNode().put(name, value);
+    }
+
+    @Override
+    public void close() {
+        endArm();
+        broker.close();
+    }
+}

@@ -1,0 +1,91 @@
+package io.taskpipe.bench;
+
+import io.taskpipe.tasks.TaskContext;
+import io.taskpipe.tasks.cpu.Sha256Task;
+import org.HdrHistogram.Histogram;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * G5, isolation: the IO lane's p99 under a steady stream of waiting tasks, with the CPU lane idle and
+ * with it saturated (a stream of {@code compute.sha256} at 1.5 × what its worker can do, the worker
+ * limited to one core as a Kubernetes CPU limit would). Goal: saturated ≤ 1.2 × idle. The control
+ * arm routes the same computing tasks onto the IO lane's virtual threads instead: it must show the
+ * interference (≥ 5 × worse), or the harness could not see it.
+ * <p>The dispatcher, the broker and the load generator share core 0; the worker has core 1.
+ */
+final class IsolationGoal {
+
+    private static final int MEBIBYTES = 16;
+    private static final double IO_RATE = 200;
+    private static final long IO_WAIT_MS = 20;
+
+    private IsolationGoal() {
+    }
+
+    static List<Finding> run(Bench bench) throws InterruptedException {
+        if (Cpus.available() < 2) {
+            return List.of(new Finding("G5", "isolation needs 2 cores to pin the lanes apart", "only " + Cpus.available(), Double.NaN, "-", false));
+        }
+        int cores = Cpus.available(); // before pinning, which changes what the JVM sees
+        double cpuRate = 1.5 * oneCoreRate();
+        System.out.printf("  one core computes %.1f compute.sha256(%d MiB)/s; the CPU stream runs at %.1f/s%n", cpuRate / 1.5, MEBIBYTES, cpuRate);
+        Cpus.pinThisProcess("0");
+        try {
+            double idle = ioP99(bench, "g5-cpu-idle", 0, false);
+            double saturated = ioP99(bench, "g5-cpu-saturated", cpuRate, false);
+            double control = ioP99(bench, "g5-control-cpu-on-io-lane", cpuRate, true);
+            String io = String.format("io.sleep %d ms at %.0f/s", IO_WAIT_MS, IO_RATE);
+            return List.of(
+                    Finding.atMost("G5", "IO p99 with the CPU lane saturated / idle (" + io + ")",
+                            String.format("p99 %.1f ms saturated, %.1f ms idle", saturated, idle), saturated / idle, 1.2),
+                    Finding.atLeast("G5", "control: IO p99 with the same computing tasks on the IO lane / idle",
+                            String.format("p99 %.1f ms, idle %.1f ms", control, idle), control / idle, 5));
+        } finally {
+            Cpus.pinThisProcess("0-" + (cores - 1));
+        }
+    }
+
+    /** compute.sha256 tasks per second on one core, measured here, after a warm-up. */
+    private static double oneCoreRate() {
+        Sha256Task task = new Sha256Task();
+        TaskContext context = new TaskContext(Instant.now().plus(Duration.ofHours(1)));
+        for (int i = 0; i < 20; i++) {
+            task.run(new Sha256Task.Params(MEBIBYTES, (long) i), context);
+        }
+        long start = System.nanoTime();
+        int runs = 40;
+        for (int i = 0; i < runs; i++) {
+            task.run(new Sha256Task.Params(MEBIBYTES, (long) i), context);
+        }
+        return runs / ((System.nanoTime() - start) / 1e9);
+    }
+
+    private static double ioP99(Bench bench, String arm, double cpuRate, boolean cpuOnIoLane) throws InterruptedException {
+        Bench.Topics topics = bench.topics(arm);
+        Map<String, String> settings = new HashMap<>();
+        if (cpuOnIoLane) {
+            settings.put("taskpipe.routing.\"compute.sha256\"", "IO");
+        }
+        List<String> oneCore = List.of("-XX:ActiveProcessorCount=1");
+        bench.dispatcher(topics, settings, oneCore, "0");
+        bench.worker(topics, "worker", Map.of(), oneCore, "1");
+        bench.awaitAnswers(topics, "compute.sha256", Bench.params("mebibytes", 1));
+        Duration warmup = bench.scale(Duration.ofSeconds(5), Duration.ofMillis(500));
+        Duration measured = bench.scale(Duration.ofSeconds(20), Duration.ofSeconds(1));
+        Histogram latency;
+        try (BackgroundLoad ignored = cpuRate > 0
+                ? new BackgroundLoad(bench.bootstrap(), topics.tasks(), "compute.sha256", Bench.params("mebibytes", MEBIBYTES), cpuRate,
+                warmup.plus(measured)) : null) {
+            latency = bench.openLoop(topics, arm, IO_RATE, warmup, measured, 200, Bench.sleeps(IO_WAIT_MS)).stats().latency();
+        }
+        bench.endArm();
+        double p99 = OverheadGoal.ms(latency, 99);
+        System.out.printf("  %s: IO p50 %.1f ms, p99 %.1f ms%n", arm, OverheadGoal.ms(latency, 50), p99);
+        return p99;
+    }
+}

@@ -1,0 +1,54 @@
+package io.taskpipe.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** A main class of this classpath run as its own JVM (a baseline the suite compares taskpipe with). */
+final class JavaMain implements AutoCloseable {
+
+    private final String name;
+    private final Class<?> mainClass;
+    private final List<String> args;
+    private final Path log;
+    private Process process;
+
+    JavaMain(String name, Class<?> mainClass, List<String> args, Path logDir) {
+        this.name = name;
+        this.mainClass = mainClass;
+        this.args = args;
+        this.log = logDir.resolve(name + ".log");
+    }
+
+    JavaMain start() {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx384m", "-cp", System.getProperty("java.class.path"), mainClass.getName()));
+        command.addAll(args);
+        try {
+            Files.createDirectories(log.getParent());
+            process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return this;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

@@ -1,0 +1,47 @@
+package io.taskpipe.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Goal G1's baseline: a plain KafkaConsumer → KafkaProducer echo, no framework. Each task is answered
+ * at once with a result record. Producer settings as taskpipe's ({@code acks=all}, idempotence,
+ * {@code linger.ms=1}); offsets auto-committed.
+ * Usage: {@code RawEcho BOOTSTRAP TASKS_TOPIC RESULTS_TOPIC GROUP}.
+ */
+public final class RawEcho {
+
+    public static void main(String[] args) {
+        String bootstrap = args[0];
+        try (var consumer = new KafkaConsumer<String, byte[]>(Map.of("bootstrap.servers", bootstrap, "group.id", args[3],
+                "auto.offset.reset", "earliest", "key.deserializer", StringDeserializer.class.getName(),
+                "value.deserializer", ByteArrayDeserializer.class.getName()));
+             var producer = new KafkaProducer<String, byte[]>(Map.of("bootstrap.servers", bootstrap, "acks", "all",
+                     "enable.idempotence", "true", "linger.ms", "1", "key.serializer", StringSerializer.class.getName(),
+                     "value.serializer", ByteArraySerializer.class.getName()))) {
+            Runtime.getRuntime().addShutdownHook(new Thread(consumer::wakeup));
+            consumer.subscribe(List.of(args[1]));
+            while (true) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                    Instant started = Instant.now();
+                    JsonNode task = EchoResults.task(record.value());
+                    producer.send(new ProducerRecord<>(args[2], record.key(), EchoResults.result(task, record, started, Map.of("sleptMs", 0))));
+                }
+            }
+        } catch (org.apache.kafka.common.errors.WakeupException e) {
+            // SIGTERM
+        }
+    }
+}
