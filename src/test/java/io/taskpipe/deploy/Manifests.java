@@ -39,7 +39,9 @@ final class Manifests {
             if ("true".equalsIgnoreCase(System.getenv("CI"))) {
                 throw new IllegalStateException("CI=true, so the overlays must be rendered, but kubectl cannot run: " + e.getMessage(), e);
             }
-            Assumptions.abort("deploy checks skipped: kubectl is not installed (`kubectl kustomize` renders the overlays)");
+            String line = "deploy checks skipped: kubectl is not installed (`kubectl kustomize` renders the overlays)";
+            System.out.println(line);
+            Assumptions.abort(line);
             throw new AssertionError(); // not reached
         }
         try {
