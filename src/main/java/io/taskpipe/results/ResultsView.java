@@ -1,6 +1,7 @@
 package io.taskpipe.results;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.taskpipe.config.TaskpipeConfig;
 import io.taskpipe.contract.TaskJson;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,12 +11,17 @@ import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * The most recent results by task id, fed by the results topic (every dispatcher reads all of it),
  * for {@code GET /tasks/{id}}. Bounded: the oldest results are dropped first.
+ *
+ * <p>Reading every result must cost the dispatcher little, since it competes with the IO lane: records
+ * come in batches (fetched at most every 50 ms, see {@code application.properties}), and of each only
+ * the {@code taskId}, the second field, is parsed; the bytes are kept as they are.
  */
 @ApplicationScoped
 public class ResultsView {
@@ -39,14 +45,33 @@ public class ResultsView {
     }
 
     @Incoming("results-view")
-    public void onResult(byte[] result) {
-        try {
-            JsonNode taskId = TaskJson.MAPPER.readTree(result).get("taskId");
-            if (taskId != null && taskId.isTextual()) {
-                put(taskId.asText(), result);
+    public void onResults(List<byte[]> results) {
+        for (byte[] result : results) {
+            String taskId = taskId(result);
+            if (taskId != null) {
+                put(taskId, result);
             }
+        }
+    }
+
+    /** The {@code taskId} of a result record, read without parsing the rest; null when there is none. */
+    static String taskId(byte[] result) {
+        try (JsonParser parser = TaskJson.MAPPER.getFactory().createParser(result)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            for (JsonToken token = parser.nextToken(); token == JsonToken.FIELD_NAME; token = parser.nextToken()) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if (field.equals("taskId")) {
+                    return value == JsonToken.VALUE_STRING ? parser.getText() : null;
+                }
+                parser.skipChildren();
+            }
+            return null;
         } catch (IOException e) {
             LOG.debugf("ignoring an unreadable record on the results topic: %s", e.getMessage());
+            return null;
         }
     }
 
