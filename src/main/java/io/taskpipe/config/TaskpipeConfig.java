@@ -110,6 +110,15 @@ public interface TaskpipeConfig {
         @WithName("revoke-grace")
         @WithDefault("10s")
         Duration revokeGrace();
+
+        /**
+         * How often finished tasks are committed when nothing forces a commit sooner (a CPU task's
+         * start, a rebalance, a stop). Longer means fewer writes at the broker and more finished tasks
+         * run again after a crash. Default {@code 100ms}.
+         */
+        @WithName("commit-interval")
+        @WithDefault("100ms")
+        Duration commitInterval();
     }
 
     interface Io {

@@ -23,6 +23,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
@@ -49,6 +50,7 @@ public final class LaneConsumer {
 
     private static final Logger LOG = Logger.getLogger(LaneConsumer.class);
     private static final Duration POLL = Duration.ofMillis(100);
+    /** While a start waits for a commit that failed (a rebalance), the loop comes round this often to retry it. */
     private static final Duration POLL_PAUSED = Duration.ofMillis(10);
     /** Kafka's default {@code offset.metadata.max.bytes} is 4096; stay below it. */
     private static final int MAX_METADATA_CHARS = 4000;
@@ -126,11 +128,13 @@ public final class LaneConsumer {
         /** The record's outcome is durably recorded: its offset is finished. */
         public void done() {
             events.add(new Event(this, Kind.DONE));
+            wakeIfFull();
         }
 
         /** The record was handed back unprocessed; its next owner will run it. */
         public void skip() {
             events.add(new Event(this, Kind.SKIPPED));
+            wakeIfFull();
         }
 
         /** True once this process gave the record's partition up or is stopping: do not start it. */
@@ -169,6 +173,7 @@ public final class LaneConsumer {
     private final int capacity;
     private final int maxDeliveries;
     private final boolean syncStarts;
+    private final long commitIntervalNanos;
     private final RecordProcessor processor;
     private final Duration revokeGrace;
 
@@ -181,26 +186,40 @@ public final class LaneConsumer {
     private volatile boolean running = true;
     private volatile boolean stopping;
     private volatile boolean polling;
+    /** Set while the loop polls with the lane full (partitions paused): the first record to finish wakes it. */
+    private final AtomicBoolean wakeOnFinish = new AtomicBoolean();
     private volatile Duration shutdownGrace = Duration.ZERO;
     private volatile long lastPollNanos = System.nanoTime();
     private volatile int outstandingTotal;
     private volatile int finishedSinceCommit;
+    private long lastCommitNanos = System.nanoTime();
     private boolean paused;
     private Thread thread;
 
     /**
-     * @param maxDeliveries deliveries that started a record and lost their process, after which it is given up on
-     * @param syncStarts    whether a task's start is committed before it runs (see {@link Completion#start()})
+     * How a lane consumes.
+     *
+     * @param capacity       records handed out and not yet finished, at most
+     * @param maxDeliveries  deliveries that started a record and lost their process, after which it is given up on
+     * @param syncStarts     whether a task's start is committed before it runs (see {@link Completion#start()})
+     * @param revokeGrace    on a rebalance, how long revoked partitions' running tasks may take
+     * @param commitInterval how often progress is committed when nothing forces a commit sooner: each
+     *                       commit is a write at the broker, and at a thousand tasks a second committing
+     *                       on every loop turn costs more than the tasks; a crash replays at most this
+     *                       much more finished work
      */
-    public LaneConsumer(String name, String topic, Consumer<String, byte[]> consumer, int capacity, int maxDeliveries,
-                        boolean syncStarts, Duration revokeGrace, RecordProcessor processor) {
+    public record Settings(int capacity, int maxDeliveries, boolean syncStarts, Duration revokeGrace, Duration commitInterval) {
+    }
+
+    public LaneConsumer(String name, String topic, Consumer<String, byte[]> consumer, Settings settings, RecordProcessor processor) {
         this.name = name;
         this.topic = topic;
         this.consumer = consumer;
-        this.capacity = capacity;
-        this.maxDeliveries = maxDeliveries;
-        this.syncStarts = syncStarts;
-        this.revokeGrace = revokeGrace;
+        this.capacity = settings.capacity();
+        this.maxDeliveries = settings.maxDeliveries();
+        this.syncStarts = settings.syncStarts();
+        this.revokeGrace = settings.revokeGrace();
+        this.commitIntervalNanos = settings.commitInterval().toNanos();
         this.processor = processor;
     }
 
@@ -245,7 +264,9 @@ public final class LaneConsumer {
                 applyEvents();
                 recordStarts();
                 handOut();
-                commit(false);
+                if (System.nanoTime() - lastCommitNanos >= commitIntervalNanos) {
+                    commit(false);
+                }
                 updatePause();
                 poll();
                 handOut();
@@ -269,14 +290,23 @@ public final class LaneConsumer {
     private void poll() {
         lastPollNanos = System.nanoTime();
         polling = true;
+        wakeOnFinish.set(paused); // a full lane's poll returns nothing: a finish must end it, not a timeout
         try {
             if (startRequests.isEmpty()) {
-                consumer.poll(paused || !pendingStarts.isEmpty() ? POLL_PAUSED : POLL).forEach(backlog::add);
+                consumer.poll(pendingStarts.isEmpty() ? POLL : POLL_PAUSED).forEach(backlog::add);
             }
         } catch (WakeupException e) {
-            // a task asked to start: record it without waiting for the poll timeout
+            // a task asked to start, or finished while the lane was full: go round without waiting for the timeout
         } finally {
+            wakeOnFinish.set(false);
             polling = false;
+        }
+    }
+
+    /** Wakes a poll that waits with the lane full, once per poll (a wake-up is a system call). */
+    private void wakeIfFull() {
+        if (wakeOnFinish.compareAndSet(true, false)) {
+            consumer.wakeup();
         }
     }
 
@@ -471,6 +501,7 @@ public final class LaneConsumer {
         if (offsets.isEmpty()) {
             return true;
         }
+        lastCommitNanos = System.nanoTime();
         if (!sync) {
             consumer.commitAsync(offsets, (committed, error) -> {
                 if (error != null) {

@@ -78,8 +78,10 @@ public class Lanes {
                 retryPolicy(), lane == Lane.CPU ? Lanes::restartForStuckTask : () -> { });
         Intake intake = new Intake(decoder, types, runner, deadLetters, publisher, metrics, forwardTopic);
         int capacity = slots + queue;
+        LaneConsumer.Settings settings = new LaneConsumer.Settings(capacity, config.lanes().maxDeliveries(), syncStarts,
+                config.lanes().revokeGrace(), config.lanes().commitInterval());
         LaneConsumer consumer = new LaneConsumer(lane.name().toLowerCase() + "-lane", topic,
-                clients.newConsumer(group, capacity, config.lanes().instanceId()), capacity, config.lanes().maxDeliveries(), syncStarts, config.lanes().revokeGrace(), intake);
+                clients.newConsumer(group, capacity, config.lanes().instanceId()), settings, intake);
         metrics.lane(lane.name(), runner::running, runner::queued, consumer::outstanding, consumer::uncommitted);
         // fetch the metadata of the topics this lane writes now, not on its first result or dead letter
         for (String written : forwardTopic == null ? List.of(config.topics().results(), config.topics().dlq())
