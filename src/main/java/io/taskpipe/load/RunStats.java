@@ -93,15 +93,34 @@ public final class RunStats {
 
     /**
      * Results per second between the arrival of the {@code from} and the {@code to} fraction of all
-     * results (0.2 and 0.9: the steady middle, without start-up and tail).
+     * results (0.2 and 0.9: the steady middle, without start-up and tail): the least-squares slope of
+     * results counted against their arrival times. Results often arrive in waves (a full lane's tasks
+     * start together and end together); a slope fitted to every arrival does not depend, as a count
+     * between two of them would, on where in a wave the window happens to begin and end.
      */
     public synchronized double resultsPerSecond(double from, double to) {
         int first = (int) Math.floor(done * from);
         int last = (int) Math.ceil(done * to) - 1;
-        if (last <= first) {
+        if (last - first < 2) {
             return 0;
         }
-        return (last - first) / ((arrivals[last] - arrivals[first]) / 1e9);
+        int n = last - first + 1;
+        double meanX = 0;
+        double meanY = 0;
+        for (int i = first; i <= last; i++) {
+            meanX += (arrivals[i] - arrivals[first]) / 1e9;
+            meanY += i;
+        }
+        meanX /= n;
+        meanY /= n;
+        double covariance = 0;
+        double variance = 0;
+        for (int i = first; i <= last; i++) {
+            double dx = (arrivals[i] - arrivals[first]) / 1e9 - meanX;
+            covariance += dx * (i - meanY);
+            variance += dx * dx;
+        }
+        return variance == 0 ? 0 : covariance / variance;
     }
 
     /** When the last result so far arrived, in nanoseconds after the start (0 before the first). */
@@ -123,11 +142,11 @@ public final class RunStats {
         return copy(byType);
     }
 
-    synchronized Map<String, Histogram> queueWaitByLane() {
+    public synchronized Map<String, Histogram> queueWaitByLane() {
         return copy(queueWaitByLane);
     }
 
-    synchronized Map<String, Histogram> serviceByLane() {
+    public synchronized Map<String, Histogram> serviceByLane() {
         return copy(serviceByLane);
     }
 

@@ -67,7 +67,7 @@ final class Bench implements AutoCloseable {
      * beyond what 2 cores reach), so the lane never runs dry while it is measured.
      */
     long backlog(double expectedRate) {
-        double seconds = measure().toMillis() / 1000.0 + scale(5, 1);
+        double seconds = measure().toMillis() / 1000.0 + scale(5.0, 1.0);
         return Math.max(1, Math.round(Math.min(expectedRate, 4000) * seconds));
     }
 
@@ -159,15 +159,23 @@ final class Bench implements AutoCloseable {
     }
 
     /**
-     * Publishes a {@linkplain #backlog backlog} at once and collects results until all are back or
-     * {@link #measure()} has passed since the last send; the rate is then read over the steady middle
-     * ({@code stats().resultsPerSecond(0.2, 0.9)}).
+     * Warms the arm's processes up with a few seconds' worth of the same tasks (their JIT compiles
+     * meanwhile, not while measured), then publishes a {@linkplain #backlog backlog} at once and collects
+     * results until all are back or {@link #measure()} has passed since the last send; the rate is then
+     * read over the steady middle ({@code stats().resultsPerSecond(0.2, 0.9)}).
      */
     LoadRun.Outcome drain(Topics topics, String name, double expectedRate, int keys, List<Scenario.MixEntry> mix)
             throws InterruptedException {
+        long warmup = Math.max(1, Math.round(Math.min(expectedRate, 4000) * scale(3.0, 0.2)));
+        burst(topics, name + "-warmup", warmup, keys, mix, Duration.ofSeconds(60));
+        return burst(topics, name, backlog(expectedRate), keys, mix, measure());
+    }
+
+    private LoadRun.Outcome burst(Topics topics, String name, long tasks, int keys, List<Scenario.MixEntry> mix, Duration collect)
+            throws InterruptedException {
         Scenario scenario = new Scenario(name, "", 7L, keys, Duration.ZERO,
-                List.of(new Scenario.Phase(0.0, null, null, null, backlog(expectedRate))), mix, List.of());
-        return new LoadRun(scenario, topics.target(bootstrap())).run(measure(), run -> { });
+                List.of(new Scenario.Phase(0.0, null, null, null, tasks)), mix, List.of());
+        return new LoadRun(scenario, topics.target(bootstrap())).run(collect, run -> { });
     }
 
     static List<Scenario.MixEntry> sleeps(long millis) {
