@@ -108,7 +108,11 @@ final class Bench implements AutoCloseable {
         if (cpus != null) {
             process.pinnedTo(cpus);
         }
-        running.add(() -> stop(process));
+        running.add(() -> {
+            if (process.isAlive()) {
+                process.kill();
+            }
+        });
         return process.start();
     }
 
@@ -119,7 +123,10 @@ final class Bench implements AutoCloseable {
         return main;
     }
 
-    /** Stops every process the arm started (SIGTERM, then SIGKILL), so the next arm has the machine to itself. */
+    /**
+     * Ends every process the arm started, so the next arm has the machine to itself. SIGKILL: a
+     * graceful drain takes seconds, and nothing of an ended arm is read again (arms have their own topics).
+     */
     void endArm() {
         for (AutoCloseable process : running.reversed()) {
             try {
@@ -131,15 +138,6 @@ final class Bench implements AutoCloseable {
         running.clear();
     }
 
-    private static void stop(AppProcess process) {
-        if (process.isAlive()) {
-            try {
-                process.terminate(Duration.ofSeconds(30));
-            } catch (AssertionError e) {
-                // killed instead: it did not stop in time, which does not matter between arms
-            }
-        }
-    }
 
     /** Runs tasks through the arm's pipeline until one comes back: every consumer joined and every lane works. */
     void awaitAnswers(Topics topics, String type, ObjectNode params) throws InterruptedException {
