@@ -32,14 +32,14 @@ final class TaskRun implements OrderedScheduler.Job {
     private static final Logger LOG = Logger.getLogger(TaskRun.class);
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
-    private final TaskRunner lane;
+    private final TaskRunner.Context lane;
     private final Accepted accepted;
     private final ConsumerRecord<String, byte[]> record;
     private final Instant createdAt;
     private final LaneConsumer.Completion completion;
     private int retries;
 
-    TaskRun(TaskRunner lane, Accepted accepted, ConsumerRecord<String, byte[]> record, Instant createdAt,
+    TaskRun(TaskRunner.Context lane, Accepted accepted, ConsumerRecord<String, byte[]> record, Instant createdAt,
             LaneConsumer.Completion completion) {
         this.lane = lane;
         this.accepted = accepted;

@@ -22,17 +22,14 @@ import java.util.concurrent.ScheduledExecutorService;
  */
 public final class TaskRunner implements AutoCloseable {
 
-    private final Lane lane;
+    /** What every {@link TaskRun} of a lane works with. */
+    record Context(Lane lane, OrderedScheduler scheduler, OrderingLedger ledger, ResultPublisher publisher,
+                   DeadLetters deadLetters, LaneMetrics metrics, Deadlines deadlines, RetryPolicy retries,
+                   Runnable onStuck, ScheduledExecutorService watchdog) {
+    }
+
     private final ExecutorService executor;
-    private final OrderedScheduler scheduler;
-    private final OrderingLedger ledger = new OrderingLedger(100_000);
-    private final ResultPublisher publisher;
-    private final DeadLetters deadLetters;
-    private final LaneMetrics metrics;
-    private final Deadlines deadlines;
-    private final RetryPolicy retries;
-    private final Runnable onStuck;
-    private final ScheduledExecutorService watchdog;
+    private final Context context;
 
     /**
      * @param onStuck what to do once a task that ignored its cancellation has been given up on and its
@@ -41,76 +38,29 @@ public final class TaskRunner implements AutoCloseable {
     public TaskRunner(Lane lane, OrderingMode ordering, int maxConcurrency, ExecutorService executor,
                       ResultPublisher publisher, DeadLetters deadLetters, LaneMetrics metrics,
                       Deadlines deadlines, RetryPolicy retries, Runnable onStuck) {
-        this.lane = lane;
         this.executor = executor;
-        this.scheduler = new OrderedScheduler(ordering, maxConcurrency, executor);
-        this.publisher = publisher;
-        this.deadLetters = deadLetters;
-        this.metrics = metrics;
-        this.deadlines = deadlines;
-        this.retries = retries;
-        this.onStuck = onStuck;
-        this.watchdog = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().name("taskpipe-" + lane.name().toLowerCase() + "-deadlines").daemon().factory());
+        this.context = new Context(lane, new OrderedScheduler(ordering, maxConcurrency, executor), new OrderingLedger(100_000),
+                publisher, deadLetters, metrics, deadlines, retries, onStuck, Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("taskpipe-" + lane.name().toLowerCase() + "-deadlines").daemon().factory()));
     }
 
     /** Queues a task read from {@code record}; {@code createdAt} is when its producer made it. */
     public void submit(Accepted accepted, ConsumerRecord<String, byte[]> record, Instant createdAt,
                        LaneConsumer.Completion completion) {
-        scheduler.submit(new TaskRun(this, accepted, record, createdAt, completion));
+        context.scheduler().submit(new TaskRun(context, accepted, record, createdAt, completion));
     }
 
     public int running() {
-        return scheduler.running();
+        return context.scheduler().running();
     }
 
     public int queued() {
-        return scheduler.queued();
+        return context.scheduler().queued();
     }
 
     @Override
     public void close() {
-        watchdog.shutdownNow();
+        context.watchdog().shutdownNow();
         executor.shutdownNow();
-    }
-
-    Lane lane() {
-        return lane;
-    }
-
-    OrderedScheduler scheduler() {
-        return scheduler;
-    }
-
-    OrderingLedger ledger() {
-        return ledger;
-    }
-
-    ResultPublisher publisher() {
-        return publisher;
-    }
-
-    DeadLetters deadLetters() {
-        return deadLetters;
-    }
-
-    LaneMetrics metrics() {
-        return metrics;
-    }
-
-    Deadlines deadlines() {
-        return deadlines;
-    }
-
-    RetryPolicy retries() {
-        return retries;
-    }
-
-    Runnable onStuck() {
-        return onStuck;
-    }
-
-    ScheduledExecutorService watchdog() {
-        return watchdog;
     }
 }
