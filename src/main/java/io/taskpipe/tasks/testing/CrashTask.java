@@ -2,7 +2,7 @@ package io.taskpipe.tasks.testing;
 
 import io.taskpipe.config.TaskpipeConfig;
 import io.taskpipe.tasks.TaskContext;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 /**
@@ -10,7 +10,7 @@ import org.jboss.logging.Logger;
  * would: no shutdown hooks, no commits. Exists only so reliability tests can prove that such a task
  * is given up on after {@code taskpipe.lanes.max-deliveries} instead of crashing workers forever.
  */
-@ApplicationScoped
+@Singleton // not normal-scoped: a client proxy would need a no-args constructor
 public class CrashTask extends MisbehavingTask {
 
     private static final Logger LOG = Logger.getLogger(CrashTask.class);

@@ -2,14 +2,14 @@ package io.taskpipe.tasks.testing;
 
 import io.taskpipe.config.TaskpipeConfig;
 import io.taskpipe.tasks.TaskContext;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 /**
  * {@code test.spin}: computes forever and ignores cancellation, as a buggy or hostile computation
  * would. Exists so tests can prove such a task still ends {@code TIMED_OUT} (after
  * {@code taskpipe.tasks.cancel-grace}) and its lane recovers.
  */
-@ApplicationScoped
+@Singleton // not normal-scoped: a client proxy would need a no-args constructor
 public class SpinTask extends MisbehavingTask {
 
     public SpinTask(TaskpipeConfig config) {
