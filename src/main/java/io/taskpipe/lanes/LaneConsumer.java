@@ -366,7 +366,7 @@ public final class LaneConsumer {
         }
         // everything else that changed goes along: before a task starts, every finished one is durable,
         // so a crash replays only what was in flight
-        if (commit(partitions, true)) {
+        if (commit(true)) {
             granted.forEach(request -> request.started().complete(true));
             return;
         }
@@ -480,10 +480,13 @@ public final class LaneConsumer {
         }
     }
 
-    private void commit(boolean sync) {
-        if (commit(partitions, sync)) {
+    /** Commits every partition's progress; returns false if a sync commit failed. */
+    private boolean commit(boolean sync) {
+        boolean committed = commit(partitions, sync);
+        if (committed) {
             finishedSinceCommit = 0;
         }
+        return committed;
     }
 
     /** Commits the position and metadata of partitions whose state changed; returns false if a sync commit failed. */
