@@ -1,6 +1,7 @@
 package io.taskpipe.check;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.taskpipe.cli.Durations;
 import io.taskpipe.contract.TaskJson;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -34,8 +35,9 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--dlq-topic", defaultValue = "taskpipe.dlq", description = "Default: ${DEFAULT-VALUE}.")
     String dlqTopic;
 
-    @Option(names = "--settle", defaultValue = "5s", description = "Keep reading until nothing new arrived for this long (default: ${DEFAULT-VALUE}).")
-    String settle;
+    @Option(names = "--settle", defaultValue = "5s", converter = Durations.Converter.class,
+            description = "Keep reading until nothing new arrived for this long (default: ${DEFAULT-VALUE}).")
+    Duration settle;
 
     @Option(names = "--json", description = "Also write the report as JSON to this file.")
     Path json;
@@ -53,7 +55,7 @@ public final class CheckCommand implements Callable<Integer> {
         Set<String> ids = new HashSet<>();
         tasks.forEach(t -> ids.add(t.taskId()));
         History history = HistoryReader.read(Map.of("bootstrap.servers", bootstrapServers), resultsTopic, dlqTopic,
-                ids::contains, Duration.parse("PT" + settle.toUpperCase()));
+                ids::contains, settle);
         Report report = Checker.check(tasks, history);
         System.out.println(report.format("taskpipe checker: " + produced.getFileName()));
         if (json != null) {

@@ -1,4 +1,4 @@
-package io.taskpipe.load;
+package io.taskpipe.cli;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
@@ -10,15 +10,18 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Durations as people write them in scenario files and options: {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}, or ISO-8601. */
-final class Durations {
+/**
+ * Durations as people write them in scenario files and command options: {@code 500ms}, {@code 30s},
+ * {@code 2m}, {@code 1h}, {@code 1m30s}, or ISO-8601. One parser, so the load and check commands agree.
+ */
+public final class Durations {
 
     private static final Pattern SIMPLE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)");
 
     private Durations() {
     }
 
-    static Duration parse(String text) {
+    public static Duration parse(String text) {
         String trimmed = text.trim();
         Matcher m = SIMPLE.matcher(trimmed);
         if (m.matches()) {
@@ -32,15 +35,16 @@ final class Durations {
             return Duration.ofNanos(Math.round(millis * 1e6));
         }
         try {
-            return Duration.parse(trimmed);
+            // ISO-8601 as it is, or its time part without the "PT" (1m30s)
+            return Duration.parse(trimmed.startsWith("P") ? trimmed : "PT" + trimmed.toUpperCase());
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("'" + text + "' is not a duration: write e.g. 500ms, 30s, 2m or 1h");
         }
     }
 
     /** For Jackson: scenario fields. */
-    static final class Deserializer extends StdScalarDeserializer<Duration> {
-        Deserializer() {
+    public static final class Deserializer extends StdScalarDeserializer<Duration> {
+        public Deserializer() {
             super(Duration.class);
         }
 
@@ -55,7 +59,7 @@ final class Durations {
     }
 
     /** For picocli: command options. */
-    static final class Converter implements ITypeConverter<Duration> {
+    public static final class Converter implements ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
             return parse(value);
