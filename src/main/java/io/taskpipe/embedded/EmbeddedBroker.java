@@ -43,7 +43,7 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     /** Starts a broker on {@code localhost:port} (0 picks a free port) keeping its data in {@code dataDir}. */
     public static EmbeddedBroker start(int port, Path dataDir) {
-        EmbeddedBroker broker = new EmbeddedBroker(port == 0 ? freePort() : port, dataDir, false);
+        EmbeddedBroker broker = new EmbeddedBroker(port == 0 ? LocalProcesses.freePort() : port, dataDir, false);
         broker.startServer();
         return broker;
     }
@@ -51,7 +51,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     /** Starts a broker on a free port with a temporary data directory that is deleted on {@link #close()}. */
     public static EmbeddedBroker startTemporary() {
         try {
-            EmbeddedBroker broker = new EmbeddedBroker(freePort(), Files.createTempDirectory("taskpipe-kafka-"), true);
+            EmbeddedBroker broker = new EmbeddedBroker(LocalProcesses.freePort(), Files.createTempDirectory("taskpipe-kafka-"), true);
             broker.startServer();
             return broker;
         } catch (IOException e) {
@@ -101,7 +101,7 @@ public final class EmbeddedBroker implements AutoCloseable {
                     + " is already in use. Point kafka.bootstrap.servers at the broker that holds it,"
                     + " or choose another port with taskpipe.embedded.port");
         }
-        Map<String, Object> props = brokerProperties(freePort());
+        Map<String, Object> props = brokerProperties(LocalProcesses.freePort());
         KafkaConfig config = new KafkaConfig(props, false);
         format(config);
         server = new KafkaRaftServer(config, Time.SYSTEM);
@@ -159,14 +159,6 @@ public final class EmbeddedBroker implements AutoCloseable {
             formatter.run();
         } catch (Exception e) {
             throw new IllegalStateException("cannot format the embedded Kafka data directory " + dataDir, e);
-        }
-    }
-
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

@@ -133,7 +133,7 @@ public class LocalWorkers {
 
     private List<String> command(int index, Path jar) {
         List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.add(LocalProcesses.javaExecutable());
         config.localWorkers().jvmOptions().ifPresent(command::addAll);
         command.add("-Dquarkus.config.locations=" + inheritedConfig.toUri());
         command.add("-Dquarkus.profile=cpu-worker");

@@ -1,9 +1,8 @@
 package io.taskpipe.load;
 
+import io.taskpipe.embedded.LocalProcesses;
+
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,10 +41,10 @@ final class LocalPipeline implements AutoCloseable {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalArgumentException(jar + " does not exist: build it with ./mvnw -DskipTests package");
         }
-        int kafkaPort = freePort();
-        int httpPort = freePort();
+        int kafkaPort = LocalProcesses.freePort();
+        int httpPort = LocalProcesses.freePort();
         List<String> command = new ArrayList<>(List.of(
-                ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()),
+                LocalProcesses.javaExecutable(),
                 "-Dtaskpipe.embedded.port=" + kafkaPort, "-Dquarkus.http.port=" + httpPort,
                 "-Dtaskpipe.files.base-dir=" + dataDir.toAbsolutePath(),
                 // scenarios may fetch from the pipeline itself (${http}), which is on loopback
@@ -95,14 +94,6 @@ final class LocalPipeline implements AutoCloseable {
         process.destroy();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

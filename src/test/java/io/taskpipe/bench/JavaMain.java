@@ -1,5 +1,7 @@
 package io.taskpipe.bench;
 
+import io.taskpipe.embedded.LocalProcesses;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -24,7 +26,7 @@ final class JavaMain implements AutoCloseable {
     }
 
     JavaMain start() {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = new ArrayList<>(List.of(LocalProcesses.javaExecutable(),
                 "-Xmx384m", "-cp", System.getProperty("java.class.path"), mainClass.getName()));
         command.addAll(args);
         try {

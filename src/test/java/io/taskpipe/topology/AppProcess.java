@@ -1,9 +1,9 @@
 package io.taskpipe.topology;
 
+import io.taskpipe.embedded.LocalProcesses;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -79,12 +79,12 @@ public final class AppProcess {
         if (!Files.isRegularFile(JAR)) {
             throw new IllegalStateException(JAR + " is missing: topology tests run after `package` (./mvnw verify)");
         }
-        httpPort = freePort();
+        httpPort = LocalProcesses.freePort();
         List<String> command = new ArrayList<>();
         if (cpus != null) {
             command.addAll(List.of("taskset", "-c", cpus)); // taskset execs java: the pid stays java's
         }
-        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m", "-XX:+ExitOnOutOfMemoryError"));
+        command.addAll(List.of(LocalProcesses.javaExecutable(), "-Xmx384m", "-XX:+ExitOnOutOfMemoryError"));
         command.addAll(jvmOptions); // later options win: a test may set a smaller heap
         command.addAll(List.of("-Dquarkus.profile=" + profile, "-Dquarkus.http.port=" + httpPort, "-Dquarkus.banner.enabled=false"));
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
@@ -168,14 +168,6 @@ public final class AppProcess {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }
