@@ -8,10 +8,10 @@ import io.taskpipe.check.Produced;
 import io.taskpipe.check.Report;
 import io.taskpipe.cli.Durations;
 import io.taskpipe.contract.TaskJson;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.OutputStream;
