@@ -82,7 +82,7 @@ public class TasksResource {
                 object.put("id", UUID.randomUUID().toString());
             }
             switch (decoder.decode(node, null)) {
-                case Decoded.Rejected rejected -> problems.add(new Problem(i, rejected.code(), rejected.reason()));
+                case Decoded.Rejected(var why) -> problems.add(new Problem(i, why.code(), why.reason()));
                 case Decoded.Accepted accepted -> {
                     ids.add(accepted.task().id());
                     messages.add(Message.of(TaskJson.write(node)).addMetadata(

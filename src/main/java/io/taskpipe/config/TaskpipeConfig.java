@@ -3,9 +3,9 @@ package io.taskpipe.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
-import io.taskpipe.lanes.ExecutorKind;
-import io.taskpipe.ordering.OrderingMode;
-import io.taskpipe.tasks.Lane;
+import io.taskpipe.config.ExecutorKind;
+import io.taskpipe.contract.OrderingMode;
+import io.taskpipe.contract.Lane;
 
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,7 +2,7 @@ package io.taskpipe.contract;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.taskpipe.tasks.Lane;
+import io.taskpipe.contract.Lane;
 
 import java.time.Instant;
 

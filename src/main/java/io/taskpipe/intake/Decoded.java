@@ -1,6 +1,6 @@
 package io.taskpipe.intake;
 
-import io.taskpipe.contract.ErrorCode;
+import io.taskpipe.contract.Rejection;
 import io.taskpipe.contract.Task;
 import io.taskpipe.tasks.TaskHandler;
 
@@ -15,7 +15,7 @@ public sealed interface Decoded {
     record Accepted(Task task, TaskHandler<?> handler, Object params) implements Decoded {
     }
 
-    /** An invalid record; {@code taskId}, {@code type} and {@code key} are whatever could be read, or null. */
-    record Rejected(ErrorCode code, String reason, String taskId, String type, String key) implements Decoded {
+    /** An invalid record, and why. */
+    record Rejected(Rejection rejection) implements Decoded {
     }
 }

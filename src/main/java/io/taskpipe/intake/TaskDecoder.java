@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.taskpipe.config.TaskpipeConfig;
 import io.taskpipe.contract.ErrorCode;
+import io.taskpipe.contract.Rejection;
 import io.taskpipe.contract.Task;
 import io.taskpipe.contract.TaskJson;
 import io.taskpipe.intake.Decoded.Accepted;
@@ -54,19 +55,19 @@ public class TaskDecoder {
     /** Decodes a record value; {@code recordKey} (may be null) is the ordering key when the task names none. */
     public Decoded decode(byte[] value, String recordKey) {
         if (value == null) {
-            return new Rejected(ErrorCode.MALFORMED_JSON, "the record has no value", null, null, recordKey);
+            return rejected(ErrorCode.MALFORMED_JSON, "the record has no value", null, null, recordKey);
         }
         if (value.length > maxRecordBytes) {
-            return new Rejected(ErrorCode.PAYLOAD_TOO_LARGE, "the record has " + value.length
+            return rejected(ErrorCode.PAYLOAD_TOO_LARGE, "the record has " + value.length
                     + " bytes, more than the limit of " + maxRecordBytes, null, null, recordKey);
         }
         JsonNode node;
         try {
             node = TaskJson.MAPPER.readTree(value);
         } catch (StreamConstraintsException e) {
-            return new Rejected(ErrorCode.PAYLOAD_TOO_LARGE, "the task exceeds a JSON limit: " + e.getOriginalMessage(), null, null, recordKey);
+            return rejected(ErrorCode.PAYLOAD_TOO_LARGE, "the task exceeds a JSON limit: " + e.getOriginalMessage(), null, null, recordKey);
         } catch (IOException e) {
-            return new Rejected(ErrorCode.MALFORMED_JSON, "not valid JSON: " + oneLine(e), null, null, recordKey);
+            return rejected(ErrorCode.MALFORMED_JSON, "not valid JSON: " + oneLine(e), null, null, recordKey);
         }
         return decode(node, recordKey);
     }
@@ -74,7 +75,7 @@ public class TaskDecoder {
     /** Decodes an already parsed task. */
     public Decoded decode(JsonNode node, String recordKey) {
         if (node == null || !node.isObject()) {
-            return new Rejected(ErrorCode.MALFORMED_JSON, "a task is a JSON object", null, null, recordKey);
+            return rejected(ErrorCode.MALFORMED_JSON, "a task is a JSON object", null, null, recordKey);
         }
         String readableId = node.path("id").isTextual() ? node.get("id").asText() : null;
         String readableType = node.path("type").isTextual() ? node.get("type").asText() : null;
@@ -83,25 +84,29 @@ public class TaskDecoder {
         try {
             task = TaskJson.MAPPER.treeToValue(node, Task.class);
         } catch (JsonProcessingException e) {
-            return new Rejected(ErrorCode.INVALID_TASK, describe(e, ""), readableId, readableType, readableKey);
+            return rejected(ErrorCode.INVALID_TASK, describe(e, ""), readableId, readableType, readableKey);
         }
         String problem = contractProblem(task);
         if (problem != null) {
             ErrorCode code = task.version() != null && task.version() != Task.VERSION ? ErrorCode.UNSUPPORTED_VERSION : ErrorCode.INVALID_TASK;
-            return new Rejected(code, problem, readableId, readableType, readableKey);
+            return rejected(code, problem, readableId, readableType, readableKey);
         }
         String key = task.key() != null ? task.key() : recordKey != null ? recordKey : task.id();
         task = task.withKey(key);
         TaskHandler<?> handler = types.find(task.type()).orElse(null);
         if (handler == null) {
-            return new Rejected(ErrorCode.UNKNOWN_TYPE, "unknown task type '" + task.type() + "'; known types: "
+            return rejected(ErrorCode.UNKNOWN_TYPE, "unknown task type '" + task.type() + "'; known types: "
                     + String.join(", ", types.names()), task.id(), task.type(), key);
         }
         try {
             return new Accepted(task, handler, bindParams(handler, task.params()));
         } catch (TaskFailure e) {
-            return new Rejected(e.code(), e.getMessage(), task.id(), task.type(), key);
+            return rejected(e.code(), e.getMessage(), task.id(), task.type(), key);
         }
+    }
+
+    private static Rejected rejected(ErrorCode code, String reason, String taskId, String type, String key) {
+        return new Rejected(new Rejection(code, reason, taskId, type, key));
     }
 
     private <P> P bindParams(TaskHandler<P> handler, ObjectNode params) {

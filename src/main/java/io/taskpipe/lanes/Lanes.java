@@ -1,13 +1,14 @@
 package io.taskpipe.lanes;
 
+import io.taskpipe.config.ExecutorKind;
 import io.taskpipe.config.TaskpipeConfig;
-import io.taskpipe.intake.Intake;
 import io.taskpipe.intake.TaskDecoder;
 import io.taskpipe.kafka.KafkaClients;
 import io.taskpipe.observe.LaneMetrics;
 import io.taskpipe.results.DeadLetters;
 import io.taskpipe.results.ResultPublisher;
-import io.taskpipe.tasks.Lane;
+import io.taskpipe.contract.Lane;
+import io.taskpipe.contract.OrderingMode;
 import io.taskpipe.tasks.TaskTypes;
 import io.quarkus.runtime.Quarkus;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,10 +18,12 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * Builds and runs the lanes of this process: the IO lane (with CPU forwarding) in a dispatcher, the
- * CPU lane in a cpu-worker. Each lane is a {@link LaneConsumer} feeding an {@link Intake} feeding a
+ * CPU lane in a cpu-worker. Each lane is a {@link LaneConsumer} feeding an {@link Router} feeding a
  * {@link TaskRunner}.
  */
 @ApplicationScoped
@@ -56,7 +59,7 @@ public class Lanes {
     public synchronized void startIo() {
         TaskpipeConfig.Io io = config.lanes().io();
         int slots = io.executor() == ExecutorKind.PLATFORM ? Math.min(io.maxInFlight(), io.platformThreads()) : io.maxInFlight();
-        start(Lane.IO, io.executor().create("io-", io.platformThreads()), io.ordering(), slots, io.queueCapacity(),
+        start(Lane.IO, executor(io.executor(), "io-", io.platformThreads()), io.ordering(), slots, io.queueCapacity(),
                 io.syncStarts(), io.group(), config.topics().tasks(), config.topics().cpuTasks());
         LOG.infof("IO lane: %d in flight on %s threads, ordering %s, reading %s", slots,
                 io.executor().name().toLowerCase(), io.ordering(), config.topics().tasks());
@@ -67,21 +70,21 @@ public class Lanes {
         TaskpipeConfig.Cpu cpu = config.lanes().cpu();
         int slots = cpu.slots().orElse(Runtime.getRuntime().availableProcessors());
         int queue = cpu.queueCapacity().orElse(4 * slots);
-        start(Lane.CPU, ExecutorKind.PLATFORM.create("cpu-", slots), cpu.ordering(), slots, queue,
+        start(Lane.CPU, executor(ExecutorKind.PLATFORM, "cpu-", slots), cpu.ordering(), slots, queue,
                 cpu.syncStarts(), cpu.group(), config.topics().cpuTasks(), null);
         LOG.infof("CPU lane: %d slot(s), queue %d, ordering %s, reading %s", slots, queue, cpu.ordering(), config.topics().cpuTasks());
     }
 
-    private void start(Lane lane, java.util.concurrent.ExecutorService executor, io.taskpipe.ordering.OrderingMode ordering,
+    private void start(Lane lane, java.util.concurrent.ExecutorService executor, io.taskpipe.contract.OrderingMode ordering,
                        int slots, int queue, boolean syncStarts, String group, String topic, String forwardTopic) {
         TaskRunner runner = new TaskRunner(lane, ordering, slots, executor, publisher, deadLetters, metrics, deadlines(),
                 retryPolicy(), lane == Lane.CPU ? Lanes::restartForStuckTask : () -> { });
-        Intake intake = new Intake(decoder, types, runner, deadLetters, publisher, metrics, forwardTopic);
+        Router router = new Router(decoder, types, runner, deadLetters, publisher, metrics, forwardTopic);
         int capacity = slots + queue;
         LaneConsumer.Settings settings = new LaneConsumer.Settings(capacity, config.lanes().maxDeliveries(), syncStarts,
                 config.lanes().revokeGrace(), config.lanes().commitInterval());
         LaneConsumer consumer = new LaneConsumer(lane.name().toLowerCase() + "-lane", topic,
-                clients.newConsumer(group, capacity, config.lanes().instanceId()), settings, intake);
+                clients.newConsumer(group, capacity, config.lanes().instanceId()), settings, router);
         metrics.lane(lane.name(), runner::running, runner::queued, consumer::outstanding, consumer::uncommitted);
         // fetch the metadata of the topics this lane writes now, not on its first result or dead letter
         for (String written : forwardTopic == null ? List.of(config.topics().results(), config.topics().dlq())
@@ -90,6 +93,13 @@ public class Lanes {
         }
         running.put(lane, new Running(consumer, runner, slots));
         consumer.start();
+    }
+
+    private static ExecutorService executor(ExecutorKind kind, String threadPrefix, int platformThreads) {
+        return switch (kind) {
+            case VIRTUAL -> Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name(threadPrefix, 0).factory());
+            case PLATFORM -> Executors.newFixedThreadPool(platformThreads, Thread.ofPlatform().name(threadPrefix, 0).factory());
+        };
     }
 
     /**

@@ -7,7 +7,6 @@ import io.taskpipe.contract.TaskResult.Source;
 import io.taskpipe.contract.TaskResult.Timing;
 import io.taskpipe.contract.TaskResult.Worker;
 import io.taskpipe.intake.Decoded.Accepted;
-import io.taskpipe.intake.Intake;
 import io.taskpipe.ordering.OrderedScheduler;
 import io.taskpipe.ordering.OrderingLedger;
 import io.taskpipe.tasks.TaskContext;
@@ -66,7 +65,7 @@ final class TaskRun implements OrderedScheduler.Job {
 
     /** This run's attempt: earlier deliveries' starts, this delivery's retries, and a dispatcher's count. */
     private int attempt() {
-        return Math.max(completion.attempt() + retries, Intake.forwardedAttempt(record));
+        return Math.max(completion.attempt() + retries, Router.forwardedAttempt(record));
     }
 
     @Override

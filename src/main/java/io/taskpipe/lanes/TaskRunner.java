@@ -4,10 +4,10 @@ import io.taskpipe.intake.Decoded.Accepted;
 import io.taskpipe.observe.LaneMetrics;
 import io.taskpipe.ordering.OrderedScheduler;
 import io.taskpipe.ordering.OrderingLedger;
-import io.taskpipe.ordering.OrderingMode;
+import io.taskpipe.contract.OrderingMode;
 import io.taskpipe.results.DeadLetters;
 import io.taskpipe.results.ResultPublisher;
-import io.taskpipe.tasks.Lane;
+import io.taskpipe.contract.Lane;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import java.time.Instant;

@@ -1,5 +1,7 @@
 package io.taskpipe.ordering;
 
+import io.taskpipe.contract.OrderingMode;
+
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -61,7 +63,7 @@ public final class OrderedScheduler {
     public void submit(Job job) {
         List<Job> toStart;
         synchronized (this) {
-            ArrayDeque<Job> line = lines.computeIfAbsent(mode.lineOf(job), k -> new ArrayDeque<>());
+            ArrayDeque<Job> line = lines.computeIfAbsent(lineOf(job), k -> new ArrayDeque<>());
             line.add(job);
             held++;
             if (line.size() == 1) {
@@ -119,7 +121,7 @@ public final class OrderedScheduler {
                 CompletableFuture.delayedExecutor(again.toNanos(), TimeUnit.NANOSECONDS).execute(() -> retry(job));
             } else {
                 held--;
-                Object lineKey = mode.lineOf(job);
+                Object lineKey = lineOf(job);
                 ArrayDeque<Job> line = lines.get(lineKey);
                 line.poll();
                 if (line.isEmpty()) {
@@ -140,6 +142,28 @@ public final class OrderedScheduler {
             toStart = takeStartable();
         }
         toStart.forEach(this::start);
+    }
+
+    /** The line a job queues in: jobs of one line run one at a time, in submission order. */
+    private Object lineOf(Job job) {
+        return switch (mode) {
+            case KEY -> job.key();
+            case PARTITION -> job.partition();
+            case NONE -> new Alone(job);
+        };
+    }
+
+    /** A line of one job: identity, whatever the job's own equals says. */
+    private record Alone(Job job) {
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Alone alone && alone.job == job;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(job);
+        }
     }
 
     private List<Job> takeStartable() {

@@ -3,6 +3,7 @@ package io.taskpipe.results;
 import io.taskpipe.config.TaskpipeConfig;
 import io.taskpipe.contract.ErrorCode;
 import io.taskpipe.contract.Headers;
+import io.taskpipe.contract.Rejection;
 import io.taskpipe.contract.Task;
 import io.taskpipe.contract.TaskResult;
 import io.taskpipe.contract.TaskResult.Ordering;
@@ -10,9 +11,8 @@ import io.taskpipe.contract.TaskResult.Source;
 import io.taskpipe.contract.TaskResult.Status;
 import io.taskpipe.contract.TaskResult.Timing;
 import io.taskpipe.contract.TaskResult.Worker;
-import io.taskpipe.intake.Decoded.Rejected;
 import io.taskpipe.observe.LaneMetrics;
-import io.taskpipe.tasks.Lane;
+import io.taskpipe.contract.Lane;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -42,7 +42,7 @@ public class DeadLetters {
     }
 
     /** Bad input: the dead letter, and a {@code REJECTED} result when the id could be read; then {@code acknowledged}. */
-    public void reject(ConsumerRecord<String, byte[]> record, Rejected rejection, Runnable acknowledged) {
+    public void reject(ConsumerRecord<String, byte[]> record, Rejection rejection, Runnable acknowledged) {
         metrics.rejected(rejection.code());
         ProducerRecord<String, byte[]> letter = deadLetter(record, rejection.code(), rejection.reason(), null, 1);
         if (rejection.taskId() == null) {

@@ -1,22 +1,44 @@
 package io.taskpipe.tasks;
 
+import io.taskpipe.contract.Lane;
+
 /**
- * One task type. Implementations are CDI beans; {@link TaskTypes} finds them.
+ * One task type: its name, the lane it declares, its params record, and how to run it. Subclasses are
+ * {@code @Singleton} CDI beans (stateless, so no client proxy); {@link TaskTypes} finds them.
  *
  * @param <P> the params record, bound from the task's {@code params} and checked with Bean Validation
  */
-public interface TaskHandler<P> {
+public abstract class TaskHandler<P> {
 
-    /** The {@code type} of tasks this handles, e.g. {@code file.hash}. */
-    String type();
+    private final String type;
+    private final Lane lane;
+    private final Class<P> paramsType;
 
-    /** The lane this type runs on unless configuration routes it elsewhere. */
-    Lane lane();
+    /**
+     * @param type       the {@code type} of tasks this handles, e.g. {@code file.hash}
+     * @param lane       the lane this type runs on unless configuration routes it elsewhere
+     * @param paramsType the record its {@code params} bind to
+     */
+    protected TaskHandler(String type, Lane lane, Class<P> paramsType) {
+        this.type = type;
+        this.lane = lane;
+        this.paramsType = paramsType;
+    }
 
-    Class<P> paramsType();
+    public final String type() {
+        return type;
+    }
+
+    public final Lane lane() {
+        return lane;
+    }
+
+    public final Class<P> paramsType() {
+        return paramsType;
+    }
 
     /** Whether this type is offered at all (a disabled type is unknown to intake). */
-    default boolean enabled() {
+    public boolean enabled() {
         return true;
     }
 
@@ -25,7 +47,7 @@ public interface TaskHandler<P> {
      *
      * @throws TaskFailure with {@code INVALID_PARAMS} naming the field
      */
-    default void check(P params) {
+    public void check(P params) {
     }
 
     /**
@@ -34,5 +56,5 @@ public interface TaskHandler<P> {
      *
      * @throws TaskFailure for an expected failure with a stable code
      */
-    Object run(P params, TaskContext context) throws Exception;
+    public abstract Object run(P params, TaskContext context) throws Exception;
 }

@@ -1,6 +1,7 @@
 package io.taskpipe.tasks;
 
 import io.taskpipe.config.TaskpipeConfig;
+import io.taskpipe.contract.Lane;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.taskpipe.contract.Task;
 import io.taskpipe.contract.TaskJson;
 import io.taskpipe.contract.TaskResult;
-import io.taskpipe.tasks.Lane;
+import io.taskpipe.contract.Lane;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import java.io.IOException;

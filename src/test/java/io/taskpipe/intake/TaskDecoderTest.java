@@ -2,8 +2,9 @@ package io.taskpipe.intake;
 
 import io.taskpipe.contract.ErrorCode;
 import io.taskpipe.intake.Decoded.Accepted;
+import io.taskpipe.contract.Rejection;
 import io.taskpipe.intake.Decoded.Rejected;
-import io.taskpipe.tasks.Lane;
+import io.taskpipe.contract.Lane;
 import io.taskpipe.tasks.TaskTypes;
 import io.taskpipe.tasks.cpu.SumTask;
 import io.taskpipe.tasks.io.SleepTask;
@@ -72,14 +73,14 @@ class TaskDecoderTest {
             "bad url                    | {\"id\":\"t\",\"type\":\"url.fetch\",\"params\":{\"url\":\"http://a b\"}} | INVALID_PARAMS | params.url is not a URL",
     })
     void rejectsWithAReasonNamingTheField(String name, String json, ErrorCode code, String reason) {
-        Rejected rejected = (Rejected) decode(json, null);
+        Rejection rejected = ((Rejected) decode(json, null)).rejection();
         assertThat(rejected.code()).isEqualTo(code);
         assertThat(rejected.reason()).contains(reason);
     }
 
     @Test
     void keepsTheIdOfARejectedTaskWhenItCanBeRead() {
-        Rejected rejected = (Rejected) decode("{\"id\":\"t9\",\"type\":\"io.nap\",\"key\":\"k\"}", null);
+        Rejection rejected = ((Rejected) decode("{\"id\":\"t9\",\"type\":\"io.nap\",\"key\":\"k\"}", null)).rejection();
         assertThat(rejected.taskId()).isEqualTo("t9");
         assertThat(rejected.type()).isEqualTo("io.nap");
         assertThat(rejected.key()).isEqualTo("k");
@@ -87,10 +88,10 @@ class TaskDecoderTest {
 
     @Test
     void rejectsOversizedRecordsAndDeepNestingBeforeBindingThem() {
-        Rejected large = (Rejected) decoder.decode(new byte[1001], null);
+        Rejection large = ((Rejected) decoder.decode(new byte[1001], null)).rejection();
         assertThat(large.code()).isEqualTo(ErrorCode.PAYLOAD_TOO_LARGE);
         String deep = "{\"id\":\"t\",\"type\":\"io.sleep\",\"params\":" + "[".repeat(40) + "]".repeat(40) + "}";
-        Rejected nested = (Rejected) decode(deep, null);
+        Rejection nested = ((Rejected) decode(deep, null)).rejection();
         assertThat(nested.code()).isEqualTo(ErrorCode.PAYLOAD_TOO_LARGE);
         assertThat(nested.reason()).contains("nesting depth");
     }

@@ -1,5 +1,7 @@
 package io.taskpipe.ordering;
 
+import io.taskpipe.contract.OrderingMode;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -1,9 +1,9 @@
 package io.taskpipe.tasks.cpu;
 
-import io.taskpipe.tasks.Lane;
+import io.taskpipe.contract.Lane;
 import io.taskpipe.tasks.TaskContext;
 import io.taskpipe.tasks.TaskHandler;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.PositiveOrZero;
@@ -14,8 +14,8 @@ import java.util.BitSet;
  * {@code compute.primes}: counts the primes below {@code below} with a segmented sieve of
  * Eratosthenes, so memory stays at O(sqrt n) whatever the bound.
  */
-@ApplicationScoped
-public class PrimesTask implements TaskHandler<PrimesTask.Params> {
+@Singleton
+public class PrimesTask extends TaskHandler<PrimesTask.Params> {
 
     private static final int SEGMENT = 1 << 18;
 
@@ -25,19 +25,8 @@ public class PrimesTask implements TaskHandler<PrimesTask.Params> {
     public record Output(long count) {
     }
 
-    @Override
-    public String type() {
-        return "compute.primes";
-    }
-
-    @Override
-    public Lane lane() {
-        return Lane.CPU;
-    }
-
-    @Override
-    public Class<Params> paramsType() {
-        return Params.class;
+    public PrimesTask() {
+        super("compute.primes", Lane.CPU, Params.class);
     }
 
     @Override

@@ -1,10 +1,10 @@
 package io.taskpipe.tasks.cpu;
 
-import io.taskpipe.tasks.Lane;
+import io.taskpipe.contract.Lane;
 import io.taskpipe.tasks.TaskContext;
 import io.taskpipe.tasks.TaskHandler;
 import io.taskpipe.tasks.io.FileHashTask;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
@@ -18,8 +18,8 @@ import java.util.SplittableRandom;
  * {@code new SplittableRandom(seed).nextBytes(block)} for consecutive 1 MiB blocks, so anyone can
  * recompute the digest.
  */
-@ApplicationScoped
-public class Sha256Task implements TaskHandler<Sha256Task.Params> {
+@Singleton
+public class Sha256Task extends TaskHandler<Sha256Task.Params> {
 
     public static final int BLOCK = 1 << 20;
 
@@ -29,19 +29,8 @@ public class Sha256Task implements TaskHandler<Sha256Task.Params> {
     public record Output(String sha256) {
     }
 
-    @Override
-    public String type() {
-        return "compute.sha256";
-    }
-
-    @Override
-    public Lane lane() {
-        return Lane.CPU;
-    }
-
-    @Override
-    public Class<Params> paramsType() {
-        return Params.class;
+    public Sha256Task() {
+        super("compute.sha256", Lane.CPU, Params.class);
     }
 
     @Override

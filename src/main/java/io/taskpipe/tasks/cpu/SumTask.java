@@ -1,9 +1,9 @@
 package io.taskpipe.tasks.cpu;
 
-import io.taskpipe.tasks.Lane;
+import io.taskpipe.contract.Lane;
 import io.taskpipe.tasks.TaskContext;
 import io.taskpipe.tasks.TaskHandler;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.PositiveOrZero;
@@ -14,8 +14,8 @@ import jakarta.validation.constraints.PositiveOrZero;
  * unrolls and vectorizes the additions but does not replace them with the closed form: the time grows
  * linearly with n.
  */
-@ApplicationScoped
-public class SumTask implements TaskHandler<SumTask.Params> {
+@Singleton
+public class SumTask extends TaskHandler<SumTask.Params> {
 
     private static final long CHUNK = 1 << 22;
 
@@ -25,19 +25,8 @@ public class SumTask implements TaskHandler<SumTask.Params> {
     public record Output(long sum) {
     }
 
-    @Override
-    public String type() {
-        return "compute.sum";
-    }
-
-    @Override
-    public Lane lane() {
-        return Lane.CPU;
-    }
-
-    @Override
-    public Class<Params> paramsType() {
-        return Params.class;
+    public SumTask() {
+        super("compute.sum", Lane.CPU, Params.class);
     }
 
     @Override

@@ -1,12 +1,12 @@
 package io.taskpipe.tasks.cpu;
 
 import io.taskpipe.contract.ErrorCode;
-import io.taskpipe.tasks.Lane;
+import io.taskpipe.contract.Lane;
 import io.taskpipe.tasks.TaskContext;
 import io.taskpipe.tasks.TaskFailure;
 import io.taskpipe.tasks.TaskHandler;
 import io.taskpipe.tasks.guard.FileGuard;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -28,8 +28,8 @@ import java.util.Iterator;
  * {@code compute.thumbnail}: decodes an image (PNG, JPEG, GIF, BMP), scales it to {@code width} keeping
  * its aspect ratio, and writes a PNG beside it named {@code <name>.thumb-<width>.png}.
  */
-@ApplicationScoped
-public class ThumbnailTask implements TaskHandler<ThumbnailTask.Params> {
+@Singleton
+public class ThumbnailTask extends TaskHandler<ThumbnailTask.Params> {
 
     /** 50 megapixels: 200 MB as 32-bit pixels. */
     static final long MAX_PIXELS = 50_000_000;
@@ -48,6 +48,7 @@ public class ThumbnailTask implements TaskHandler<ThumbnailTask.Params> {
     private final FileGuard files;
 
     public ThumbnailTask(FileGuard files) {
+        super("compute.thumbnail", Lane.CPU, Params.class);
         this.files = files;
     }
 
@@ -70,21 +71,6 @@ public class ThumbnailTask implements TaskHandler<ThumbnailTask.Params> {
                 reader.dispose();
             }
         }
-    }
-
-    @Override
-    public String type() {
-        return "compute.thumbnail";
-    }
-
-    @Override
-    public Lane lane() {
-        return Lane.CPU;
-    }
-
-    @Override
-    public Class<Params> paramsType() {
-        return Params.class;
     }
 
     @Override

@@ -1,10 +1,10 @@
 package io.taskpipe.tasks.io;
 
-import io.taskpipe.tasks.Lane;
+import io.taskpipe.contract.Lane;
 import io.taskpipe.tasks.TaskContext;
 import io.taskpipe.tasks.TaskHandler;
 import io.taskpipe.tasks.guard.FileGuard;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.validation.constraints.NotBlank;
 
 import java.io.IOException;
@@ -14,8 +14,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /** {@code file.hash}: the SHA-256 of a file, streamed in 64 KiB reads. */
-@ApplicationScoped
-public class FileHashTask implements TaskHandler<FileHashTask.Params> {
+@Singleton
+public class FileHashTask extends TaskHandler<FileHashTask.Params> {
 
     public record Params(@NotBlank String path) {
     }
@@ -26,22 +26,8 @@ public class FileHashTask implements TaskHandler<FileHashTask.Params> {
     private final FileGuard files;
 
     public FileHashTask(FileGuard files) {
+        super("file.hash", Lane.IO, Params.class);
         this.files = files;
-    }
-
-    @Override
-    public String type() {
-        return "file.hash";
-    }
-
-    @Override
-    public Lane lane() {
-        return Lane.IO;
-    }
-
-    @Override
-    public Class<Params> paramsType() {
-        return Params.class;
     }
 
     @Override

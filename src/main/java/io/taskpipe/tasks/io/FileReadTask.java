@@ -1,10 +1,10 @@
 package io.taskpipe.tasks.io;
 
-import io.taskpipe.tasks.Lane;
+import io.taskpipe.contract.Lane;
 import io.taskpipe.tasks.TaskContext;
 import io.taskpipe.tasks.TaskHandler;
 import io.taskpipe.tasks.guard.FileGuard;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.validation.constraints.NotBlank;
 
 import java.io.IOException;
@@ -16,8 +16,8 @@ import java.util.Arrays;
  * {@code file.read}: streams a file once and reports its size, its line count (newlines, plus one for
  * a last line without a newline) and its first 256 bytes as UTF-8 text.
  */
-@ApplicationScoped
-public class FileReadTask implements TaskHandler<FileReadTask.Params> {
+@Singleton
+public class FileReadTask extends TaskHandler<FileReadTask.Params> {
 
     static final int HEAD_BYTES = 256;
 
@@ -30,22 +30,8 @@ public class FileReadTask implements TaskHandler<FileReadTask.Params> {
     private final FileGuard files;
 
     public FileReadTask(FileGuard files) {
+        super("file.read", Lane.IO, Params.class);
         this.files = files;
-    }
-
-    @Override
-    public String type() {
-        return "file.read";
-    }
-
-    @Override
-    public Lane lane() {
-        return Lane.IO;
-    }
-
-    @Override
-    public Class<Params> paramsType() {
-        return Params.class;
     }
 
     @Override

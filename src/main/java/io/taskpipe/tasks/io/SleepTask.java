@@ -1,16 +1,16 @@
 package io.taskpipe.tasks.io;
 
-import io.taskpipe.tasks.Lane;
+import io.taskpipe.contract.Lane;
 import io.taskpipe.tasks.TaskContext;
 import io.taskpipe.tasks.TaskHandler;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.PositiveOrZero;
 
 /** {@code io.sleep}: waits, doing nothing else. The pure waiting task the benchmarks use. */
-@ApplicationScoped
-public class SleepTask implements TaskHandler<SleepTask.Params> {
+@Singleton
+public class SleepTask extends TaskHandler<SleepTask.Params> {
 
     public record Params(@NotNull @PositiveOrZero @Max(3_600_000) Long millis) {
     }
@@ -18,19 +18,8 @@ public class SleepTask implements TaskHandler<SleepTask.Params> {
     public record Output(long sleptMs) {
     }
 
-    @Override
-    public String type() {
-        return "io.sleep";
-    }
-
-    @Override
-    public Lane lane() {
-        return Lane.IO;
-    }
-
-    @Override
-    public Class<Params> paramsType() {
-        return Params.class;
+    public SleepTask() {
+        super("io.sleep", Lane.IO, Params.class);
     }
 
     @Override

@@ -2,14 +2,14 @@ package io.taskpipe.tasks.io;
 
 import io.taskpipe.config.TaskpipeConfig;
 import io.taskpipe.contract.ErrorCode;
-import io.taskpipe.tasks.Lane;
+import io.taskpipe.contract.Lane;
 import io.taskpipe.tasks.TaskContext;
 import io.taskpipe.tasks.TaskFailure;
 import io.taskpipe.tasks.TaskHandler;
 import io.taskpipe.tasks.guard.EgressProxy;
 import io.taskpipe.tasks.guard.UrlGuard;
 import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 import jakarta.validation.constraints.NotBlank;
 
@@ -34,8 +34,8 @@ import java.util.HexFormat;
  * at the size limit; compressed bodies are neither asked for nor decoded, so a "zip bomb" costs only
  * its compressed size. Unreachable servers and 429/5xx answers are transient failures (retried).
  */
-@ApplicationScoped
-public class UrlFetchTask implements TaskHandler<UrlFetchTask.Params> {
+@Singleton
+public class UrlFetchTask extends TaskHandler<UrlFetchTask.Params> {
 
     public record Params(@NotBlank String url) {
     }
@@ -55,6 +55,7 @@ public class UrlFetchTask implements TaskHandler<UrlFetchTask.Params> {
     }
 
     public UrlFetchTask(UrlGuard guard, Duration connectTimeout, long maxBodyBytes, int maxRedirects) {
+        super("url.fetch", Lane.IO, Params.class);
         this.guard = guard;
         this.maxBodyBytes = maxBodyBytes;
         this.maxRedirects = maxRedirects;
@@ -71,21 +72,6 @@ public class UrlFetchTask implements TaskHandler<UrlFetchTask.Params> {
     void close() {
         client.close();
         proxy.close();
-    }
-
-    @Override
-    public String type() {
-        return "url.fetch";
-    }
-
-    @Override
-    public Lane lane() {
-        return Lane.IO;
-    }
-
-    @Override
-    public Class<Params> paramsType() {
-        return Params.class;
     }
 
     @Override

@@ -1,7 +1,6 @@
-package io.taskpipe.observe;
+package io.taskpipe.lanes;
 
-import io.taskpipe.lanes.Lanes;
-import io.taskpipe.tasks.Lane;
+import io.taskpipe.contract.Lane;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;

@@ -1,15 +1,14 @@
-package io.taskpipe.intake;
+package io.taskpipe.lanes;
 
 import io.taskpipe.contract.Headers;
 import io.taskpipe.contract.Task;
 import io.taskpipe.intake.Decoded.Accepted;
 import io.taskpipe.intake.Decoded.Rejected;
-import io.taskpipe.lanes.LaneConsumer;
-import io.taskpipe.lanes.TaskRunner;
+import io.taskpipe.intake.TaskDecoder;
 import io.taskpipe.observe.LaneMetrics;
 import io.taskpipe.results.DeadLetters;
 import io.taskpipe.results.ResultPublisher;
-import io.taskpipe.tasks.Lane;
+import io.taskpipe.contract.Lane;
 import io.taskpipe.tasks.TaskTypes;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -23,7 +22,7 @@ import java.time.Instant;
  * What a lane does with each record it reads: decode it; dead-letter it when invalid; forward it to
  * the CPU topic when it is computing work and this process is a dispatcher; otherwise run it here.
  */
-public final class Intake implements LaneConsumer.RecordProcessor {
+final class Router implements LaneConsumer.RecordProcessor {
 
     private final TaskDecoder decoder;
     private final TaskTypes types;
@@ -36,7 +35,7 @@ public final class Intake implements LaneConsumer.RecordProcessor {
     /**
      * @param forwardTopic where CPU-lane tasks go, or null to run every task here (the cpu-worker)
      */
-    public Intake(TaskDecoder decoder, TaskTypes types, TaskRunner runner, DeadLetters deadLetters,
+    Router(TaskDecoder decoder, TaskTypes types, TaskRunner runner, DeadLetters deadLetters,
                   ResultPublisher publisher, LaneMetrics metrics, String forwardTopic) {
         this.decoder = decoder;
         this.types = types;
@@ -50,7 +49,7 @@ public final class Intake implements LaneConsumer.RecordProcessor {
     @Override
     public void process(ConsumerRecord<String, byte[]> record, LaneConsumer.Completion completion) {
         switch (decoder.decode(record.value(), record.key())) {
-            case Rejected rejected -> deadLetters.reject(record, rejected, completion::done);
+            case Rejected rejected -> deadLetters.reject(record, rejected.rejection(), completion::done);
             case Accepted accepted when completion.exhausted() ->
                     deadLetters.workerLost(record, accepted.task(), types.laneOf(accepted.handler()), completion.priorStarts(), completion::done);
             case Accepted accepted when forwardTopic != null && types.laneOf(accepted.handler()) == Lane.CPU ->

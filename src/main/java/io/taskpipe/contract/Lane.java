@@ -1,4 +1,4 @@
-package io.taskpipe.tasks;
+package io.taskpipe.contract;
 
 /** The two execution models: waiting work and computing work. */
 public enum Lane {
