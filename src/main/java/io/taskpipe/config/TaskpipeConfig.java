@@ -42,6 +42,8 @@ public interface TaskpipeConfig {
 
     Results results();
 
+    Api api();
+
     Embedded embedded();
 
     @WithName("local-workers")
@@ -106,7 +108,10 @@ public interface TaskpipeConfig {
         @WithName("instance-id")
         Optional<String> instanceId();
 
-        /** On a rebalance, how long the revoked partitions' running tasks may take before they are left to the new owner. Default {@code 10s}. */
+        /**
+         * On a rebalance, how long the revoked partitions' running tasks may take before they are cancelled,
+         * their outcomes fenced, and left to the new owner. Default {@code 10s}.
+         */
         @WithName("revoke-grace")
         @WithDefault("10s")
         Duration revokeGrace();
@@ -119,9 +124,27 @@ public interface TaskpipeConfig {
         @WithName("commit-interval")
         @WithDefault("100ms")
         Duration commitInterval();
+
+        /** Memory for each lane's ordering evidence (the highest {@code seq} per key); least recent keys are forgotten first. Default {@code 8388608} (8 MiB). */
+        @WithName("ordering-ledger-bytes")
+        @WithDefault("8388608")
+        long orderingLedgerBytes();
     }
 
-    interface Io {
+    /** What the two lanes' settings share. */
+    interface LaneGroup {
+        /** {@code KEY} (default), {@code PARTITION} or {@code NONE}. */
+        @WithDefault("KEY")
+        OrderingMode ordering();
+
+        boolean syncStarts();
+
+        String group();
+
+        long maxHeldBytes();
+    }
+
+    interface Io extends LaneGroup {
         /** Tasks the IO lane runs at once. Default {@code 1024}. */
         @WithName("max-in-flight")
         @WithDefault("1024")
@@ -141,21 +164,25 @@ public interface TaskpipeConfig {
         @WithDefault("200")
         int platformThreads();
 
-        /** {@code KEY} (default), {@code PARTITION} or {@code NONE}. */
-        @WithDefault("KEY")
-        OrderingMode ordering();
-
         /** Whether a task's start is committed before it runs (see the README's "Delivery"); otherwise with the next commit. Default {@code false}: waiting work rarely kills its process, and the IO lane's latency is small. */
+        @Override
         @WithName("sync-starts")
         @WithDefault("false")
         boolean syncStarts();
 
         /** Consumer group of the dispatchers. Default {@code taskpipe-dispatcher}. */
+        @Override
         @WithDefault("taskpipe-dispatcher")
         String group();
+
+        /** Bytes of task records (key, value, headers) the IO lane holds at once, running, queued or read ahead; beyond it, it stops fetching. Default {@code 67108864} (64 MiB). */
+        @Override
+        @WithName("max-held-bytes")
+        @WithDefault("67108864")
+        long maxHeldBytes();
     }
 
-    interface Cpu {
+    interface Cpu extends LaneGroup {
         /** Tasks a cpu-worker runs at once. Default: the processors the JVM sees (container-aware). */
         OptionalInt slots();
 
@@ -163,18 +190,22 @@ public interface TaskpipeConfig {
         @WithName("queue-capacity")
         OptionalInt queueCapacity();
 
-        /** {@code KEY} (default), {@code PARTITION} or {@code NONE}. */
-        @WithDefault("KEY")
-        OrderingMode ordering();
-
         /** Whether a task's start is committed before it runs, so that even a task that kills its worker at once is counted. Default {@code true}. */
+        @Override
         @WithName("sync-starts")
         @WithDefault("true")
         boolean syncStarts();
 
         /** Consumer group of the cpu-workers. Default {@code taskpipe-cpu-worker}. */
+        @Override
         @WithDefault("taskpipe-cpu-worker")
         String group();
+
+        /** Bytes of task records a cpu-worker holds at once, running, queued or read ahead. Default {@code 16777216} (16 MiB). */
+        @Override
+        @WithName("max-held-bytes")
+        @WithDefault("16777216")
+        long maxHeldBytes();
     }
 
     interface Tasks {
@@ -282,10 +313,47 @@ public interface TaskpipeConfig {
     }
 
     interface Results {
-        /** Results kept in memory for {@code GET /tasks/{id}}, most recent first. Default {@code 100000}. */
-        @WithName("view-capacity")
-        @WithDefault("100000")
-        int viewCapacity();
+        /** Memory for the results kept for {@code GET /tasks/{id}}; the oldest are dropped first. Default {@code 67108864} (64 MiB). */
+        @WithName("view-bytes")
+        @WithDefault("67108864")
+        long viewBytes();
+
+        /**
+         * How long publishing a task's outcome may take, retries included. Past it the send is given up,
+         * the task stays unfinished (its offset uncommitted) and liveness reports the lane stalled. Default {@code 2m}.
+         */
+        @WithName("publish-timeout")
+        @WithDefault("2m")
+        Duration publishTimeout();
+    }
+
+    interface Api {
+        /** Tasks one {@code POST /tasks} may carry; more answer {@code 413}. Default {@code 10000}. */
+        @WithName("max-tasks")
+        @WithDefault("10000")
+        int maxTasks();
+
+        /**
+         * Request bytes the REST API handles at once (parsing, validating, publishing); a request beyond
+         * answers {@code 429} with {@code Retry-After}. Each request is also capped by Quarkus's
+         * {@code quarkus.http.limits.max-body-size} (10 MiB; {@code 413}). Default {@code 67108864} (64 MiB).
+         */
+        @WithName("max-in-flight-bytes")
+        @WithDefault("67108864")
+        long maxInFlightBytes();
+
+        /** Transactional producers publishing REST batches at once; further requests wait for one. Default {@code 4}. */
+        @WithDefault("4")
+        int producers();
+
+        /**
+         * How long a REST batch may wait for a producer and for the broker before the request answers
+         * {@code 503} with nothing published. Also bounds how long the broker keeps the transaction of a
+         * dispatcher that died in it open (twice this), during which its partitions' readers wait. Default {@code 10s}.
+         */
+        @WithName("publish-timeout")
+        @WithDefault("10s")
+        Duration publishTimeout();
     }
 
     interface Embedded {

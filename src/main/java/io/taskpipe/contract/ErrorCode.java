@@ -4,10 +4,12 @@ package io.taskpipe.contract;
 public enum ErrorCode {
     /** The record is not valid JSON or not a JSON object. */
     MALFORMED_JSON,
-    /** The record is larger than {@code taskpipe.tasks.max-record-bytes}. */
+    /** The record (key, value and headers) is larger than {@code taskpipe.tasks.max-record-bytes}. */
     PAYLOAD_TOO_LARGE,
-    /** A contract field is missing, of the wrong type or unknown. */
+    /** A contract field is missing, of the wrong type or unknown, or a timestamp lies outside the believable window. */
     INVALID_TASK,
+    /** The record key or the task's {@code key} is too long or has control characters, or the two differ. */
+    INVALID_KEY,
     /** The contract {@code version} is not one this build reads. */
     UNSUPPORTED_VERSION,
     /** No task type of that name. */
@@ -20,8 +22,10 @@ public enum ErrorCode {
     FORBIDDEN_URL,
     /** The file or URL does not exist. */
     NOT_FOUND,
-    /** A file or body larger than the configured limit. */
+    /** A file or body larger than the configured limit, or an image whose pixels or thumbnail would not fit the limits. */
     TOO_LARGE,
+    /** A file whose content the task cannot process: an image that does not decode. Permanent, not retried. */
+    INVALID_CONTENT,
     /** The server answered with a client error status (4xx other than 404, 410 and 429). */
     HTTP_ERROR,
     /** The server could not be reached, or answered 429 or 5xx: transient, retried. */
@@ -34,6 +38,11 @@ public enum ErrorCode {
     DEADLINE_EXCEEDED,
     /** Every delivery of the task so far started it and lost its process (crash, OOM, kill): given up. */
     WORKER_LOST,
-    /** The task's code failed unexpectedly. */
-    EXECUTION_ERROR
+    /** The task's code (or taskpipe's, handling the record) failed unexpectedly. */
+    EXECUTION_ERROR,
+    /**
+     * The broker refused a record that settles the task (its result, dead letter or CPU forward) as too
+     * large or invalid: a cut-down dead letter and result with this code were recorded instead.
+     */
+    REFUSED_BY_BROKER
 }

@@ -8,7 +8,8 @@ public final class Headers {
 
     /**
      * On forwarded CPU tasks: the dispatcher's delivery attempt, so a task forwarded again after a
-     * dispatcher crash is reported as a replay.
+     * dispatcher crash is reported as a replay. Read only on the CPU topic, which only dispatchers
+     * write: on the tasks topic a producer's header of this name is ignored (and replaced when forwarded).
      */
     public static final String ATTEMPT = "taskpipe-attempt";
 
@@ -26,6 +27,11 @@ public final class Headers {
     public static final String DLQ_TIMESTAMP = "taskpipe-dlq-timestamp";
     /** On dead letters: deliveries of the record so far. */
     public static final String DLQ_ATTEMPTS = "taskpipe-dlq-attempts";
+    /**
+     * On dead letters the broker refused whole: {@code headers} (the original's headers were dropped and
+     * its value cut) or {@code value} (the original's value and headers were dropped).
+     */
+    public static final String DLQ_TRUNCATED = "taskpipe-dlq-truncated";
 
     private Headers() {
     }

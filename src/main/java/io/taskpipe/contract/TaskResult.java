@@ -2,7 +2,7 @@ package io.taskpipe.contract;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.taskpipe.contract.Lane;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import java.time.Instant;
 
@@ -17,6 +17,94 @@ public record TaskResult(int version, String taskId, String type, String key, Lo
                          Timing timing, Ordering ordering) {
 
     public enum Status { SUCCEEDED, FAILED, TIMED_OUT, REJECTED }
+
+    /** Longest echoed text (task id, type, key) in a result: an echo of hostile input must stay small. */
+    public static final int MAX_ECHO_CHARS = 200;
+    /** Longest error message in a result. */
+    public static final int MAX_MESSAGE_CHARS = 2000;
+
+    /** The one way results are made: a result about the task with these echoed fields (cut to size). */
+    public static Builder about(String taskId, String type, String key, Long seq) {
+        return new Builder(cut(taskId, MAX_ECHO_CHARS), cut(type, MAX_ECHO_CHARS), cut(key, MAX_ECHO_CHARS), seq);
+    }
+
+    /** A result about a task whose contract fields were read. */
+    public static Builder about(Task task) {
+        return about(task.id(), task.type(), task.key(), task.seq());
+    }
+
+    /** {@code text} cut to {@code max} characters (the last one an ellipsis when cut); null stays null. */
+    public static String cut(String text, int max) {
+        return text == null || text.length() <= max ? text : text.substring(0, max - 1) + "…";
+    }
+
+    /** What a result says besides the echoed task: its outcome, where it was read, who settled it and when. */
+    public static final class Builder {
+        private static final Ordering UNORDERED = new Ordering(OrderingMode.NONE.name(), null, true);
+
+        private final String taskId;
+        private final String type;
+        private final String key;
+        private final Long seq;
+        private Status status;
+        private JsonNode output;
+        private Error error;
+        private Lane lane;
+        private int attempt = 1;
+        private Source source;
+        private Timing timing;
+        private Ordering ordering = UNORDERED;
+
+        private Builder(String taskId, String type, String key, Long seq) {
+            this.taskId = taskId;
+            this.type = type;
+            this.key = key;
+            this.seq = seq;
+        }
+
+        public Builder succeeded(JsonNode taskOutput) {
+            this.status = Status.SUCCEEDED;
+            this.output = taskOutput;
+            this.error = null;
+            return this;
+        }
+
+        /** A status other than {@code SUCCEEDED}, with its code and a message (cut to size). */
+        public Builder failed(Status failedStatus, ErrorCode code, String message) {
+            this.status = failedStatus;
+            this.output = null;
+            this.error = new Error(code, cut(message, MAX_MESSAGE_CHARS));
+            return this;
+        }
+
+        /** The lane that settled it (null when decided before any lane took it) and this run's attempt. */
+        public Builder lane(Lane settledBy, int attemptNumber) {
+            this.lane = settledBy;
+            this.attempt = Math.max(1, attemptNumber);
+            return this;
+        }
+
+        public Builder readFrom(ConsumerRecord<?, ?> record) {
+            this.source = new Source(record.topic(), record.partition(), record.offset());
+            return this;
+        }
+
+        public Builder timing(Timing when) {
+            this.timing = when;
+            return this;
+        }
+
+        public Builder ordering(Ordering evidence) {
+            this.ordering = evidence;
+            return this;
+        }
+
+        /** The result, settled by this process and the calling thread. */
+        public TaskResult build() {
+            return new TaskResult(Task.VERSION, taskId, type, key, seq, status, output, error, lane, attempt, Worker.current(),
+                    source, timing, ordering);
+        }
+    }
 
     /** Why a task did not succeed: a stable {@code code} (see {@link ErrorCode}) and a readable message. */
     public record Error(ErrorCode code, String message) {
@@ -67,8 +155,9 @@ public record TaskResult(int version, String taskId, String type, String key, Lo
                     cpuNanos < 0 ? null : Math.round(cpuNanos / 1e4) / 100.0);
         }
 
+        /** Milliseconds between two instants, to 0.01 ms; any two instants (no overflow past 292 years). */
         private static double millis(Instant from, Instant to) {
-            long nanos = java.time.Duration.between(from, to).toNanos();
+            double nanos = (to.getEpochSecond() - from.getEpochSecond()) * 1e9 + (to.getNano() - from.getNano());
             return Math.round(nanos / 1e4) / 100.0;
         }
     }

@@ -76,8 +76,32 @@ public class KafkaClients {
     }
 
     /**
+     * A transactional producer: what it sends becomes visible to {@code read_committed} consumers all at
+     * once, on commit, or not at all. {@code timeout} bounds how long a call may block, and how long the
+     * broker keeps a transaction open for a producer that died in it (its partitions' committed readers
+     * wait that long).
+     */
+    public Producer<String, byte[]> newTransactionalProducer(String transactionalId, Duration timeout) {
+        Map<String, Object> props = new HashMap<>();
+        props.put("linger.ms", "1");
+        props.putAll(base);
+        props.put("client.id", transactionalId);
+        props.put("transactional.id", transactionalId);
+        props.put("transaction.timeout.ms", Long.toString(Math.max(1000, 2 * timeout.toMillis())));
+        props.put("max.block.ms", Long.toString(timeout.toMillis()));
+        props.put("delivery.timeout.ms", Long.toString(Math.max(timeout.toMillis(), 1000)));
+        props.put("request.timeout.ms", Long.toString(Math.max(timeout.toMillis() / 2, 500)));
+        props.put("acks", "all");
+        props.put("enable.idempotence", "true");
+        props.put("key.serializer", StringSerializer.class.getName());
+        props.put("value.serializer", ByteArraySerializer.class.getName());
+        return new KafkaProducer<>(props);
+    }
+
+    /**
      * A consumer in {@code group} with manual commits, reading from the earliest offset of a new group;
-     * a static member of it when {@code instanceId} is given.
+     * a static member of it when {@code instanceId} is given. It reads committed records only, so a
+     * transactional batch (a REST submission) is seen whole or not at all.
      */
     public Consumer<String, byte[]> newConsumer(String group, int maxPollRecords, Optional<String> instanceId) {
         Map<String, Object> props = new HashMap<>();
@@ -89,6 +113,7 @@ public class KafkaClients {
         props.put("client.id", group + "-" + ProcessHandle.current().pid());
         props.put("enable.auto.commit", "false");
         props.put("auto.offset.reset", "earliest");
+        props.put("isolation.level", "read_committed");
         props.put("max.poll.records", Integer.toString(Math.max(1, Math.min(500, maxPollRecords))));
         instanceId.ifPresent(id -> props.put("group.instance.id", id));
         props.put("key.deserializer", StringDeserializer.class.getName());

@@ -1,5 +1,6 @@
 package io.taskpipe.lanes;
 
+import io.taskpipe.consumer.LaneConsumer;
 import io.taskpipe.contract.Lane;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -9,25 +10,33 @@ import org.eclipse.microprofile.health.Liveness;
 import org.eclipse.microprofile.health.Readiness;
 
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * Health of the lanes: live while every started lane's poll loop runs (a dead loop needs a restart),
- * ready once this process's lane has started.
+ * Health of the lanes. Live while every started lane's poll loop runs and no task has outlived its
+ * deadline, cancel grace and publish timeout without an outcome: either means the lane cannot get on
+ * by itself, and an orchestrator should restart the process (its unfinished records run again
+ * elsewhere). Ready once this process's lane has started.
  */
 public final class LaneHealth {
 
     private LaneHealth() {
     }
 
-    static HealthCheckResponse check(String name, Lanes lanes, boolean requireStarted) {
+    static HealthCheckResponse check(Lanes lanes, boolean requireStarted) {
         Map<Lane, Lanes.Running> running = lanes.running();
-        HealthCheckResponseBuilder response = HealthCheckResponse.named(name).status(!requireStarted || !running.isEmpty());
+        HealthCheckResponseBuilder response = HealthCheckResponse.named("taskpipe-lanes").status(!requireStarted || !running.isEmpty());
         running.forEach((lane, r) -> {
-            response.withData(lane.name() + ".alive", r.consumer().isAlive());
+            LaneConsumer consumer = r.consumer();
+            Optional<LaneConsumer.Stall> stall = consumer.stall();
+            response.withData(lane.name() + ".alive", consumer.isAlive());
             response.withData(lane.name() + ".slots", r.slots());
             response.withData(lane.name() + ".running", r.runner().running());
             response.withData(lane.name() + ".queued", r.runner().queued());
-            if (!r.consumer().isAlive()) {
+            response.withData(lane.name() + ".oldestUnfinishedSeconds", consumer.oldestUnfinished().toSeconds());
+            stall.ifPresent(s -> response.withData(lane.name() + ".stalledOn", "task " + s.task() + " has no outcome "
+                    + s.overdueBy().toSeconds() + " s after it was due"));
+            if (!consumer.isAlive() || stall.isPresent()) {
                 response.down();
             }
         });
@@ -45,7 +54,7 @@ public final class LaneHealth {
 
         @Override
         public HealthCheckResponse call() {
-            return check("taskpipe-lanes", lanes, false);
+            return check(lanes, false);
         }
     }
 
@@ -60,7 +69,7 @@ public final class LaneHealth {
 
         @Override
         public HealthCheckResponse call() {
-            return check("taskpipe-lanes", lanes, true);
+            return check(lanes, true);
         }
     }
 }

@@ -1,16 +1,19 @@
 package io.taskpipe.lanes;
 
+import io.quarkus.runtime.Quarkus;
 import io.taskpipe.config.ExecutorKind;
 import io.taskpipe.config.TaskpipeConfig;
+import io.taskpipe.consumer.ConsumerSettings;
+import io.taskpipe.consumer.LaneConsumer;
+import io.taskpipe.contract.Lane;
+import io.taskpipe.execution.Deadlines;
+import io.taskpipe.execution.RetryPolicy;
+import io.taskpipe.execution.TaskRunner;
 import io.taskpipe.intake.TaskDecoder;
 import io.taskpipe.kafka.KafkaClients;
 import io.taskpipe.observe.LaneMetrics;
-import io.taskpipe.results.DeadLetters;
-import io.taskpipe.results.ResultPublisher;
-import io.taskpipe.contract.Lane;
-import io.taskpipe.contract.OrderingMode;
+import io.taskpipe.results.OutcomeWriter;
 import io.taskpipe.tasks.TaskTypes;
-import io.quarkus.runtime.Quarkus;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -23,8 +26,8 @@ import java.util.concurrent.Executors;
 
 /**
  * Builds and runs the lanes of this process: the IO lane (with CPU forwarding) in a dispatcher, the
- * CPU lane in a cpu-worker. Each lane is a {@link LaneConsumer} feeding an {@link Router} feeding a
- * {@link TaskRunner}.
+ * CPU lane in a cpu-worker. Each lane is a {@link LaneConsumer} handing records to a {@link Router},
+ * which runs tasks with a {@link TaskRunner}.
  */
 @ApplicationScoped
 public class Lanes {
@@ -39,19 +42,16 @@ public class Lanes {
     private final KafkaClients clients;
     private final TaskDecoder decoder;
     private final TaskTypes types;
-    private final DeadLetters deadLetters;
-    private final ResultPublisher publisher;
+    private final OutcomeWriter outcomes;
     private final LaneMetrics metrics;
     private final Map<Lane, Running> running = new EnumMap<>(Lane.class);
 
-    public Lanes(TaskpipeConfig config, KafkaClients clients, TaskDecoder decoder, TaskTypes types,
-                 DeadLetters deadLetters, ResultPublisher publisher, LaneMetrics metrics) {
+    public Lanes(TaskpipeConfig config, KafkaClients clients, TaskDecoder decoder, TaskTypes types, OutcomeWriter outcomes, LaneMetrics metrics) {
         this.config = config;
         this.clients = clients;
         this.decoder = decoder;
         this.types = types;
-        this.deadLetters = deadLetters;
-        this.publisher = publisher;
+        this.outcomes = outcomes;
         this.metrics = metrics;
     }
 
@@ -59,8 +59,10 @@ public class Lanes {
     public synchronized void startIo() {
         TaskpipeConfig.Io io = config.lanes().io();
         int slots = io.executor() == ExecutorKind.PLATFORM ? Math.min(io.maxInFlight(), io.platformThreads()) : io.maxInFlight();
-        start(Lane.IO, executor(io.executor(), "io-", io.platformThreads()), io.ordering(), slots, io.queueCapacity(),
-                io.syncStarts(), io.group(), config.topics().tasks(), config.topics().cpuTasks());
+        ExecutorService executor = io.executor() == ExecutorKind.VIRTUAL
+                ? Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("io-", 0).factory())
+                : platformThreads("io-", io.platformThreads());
+        start(Lane.IO, io, slots, io.queueCapacity(), executor);
         LOG.infof("IO lane: %d in flight on %s threads, ordering %s, reading %s", slots,
                 io.executor().name().toLowerCase(), io.ordering(), config.topics().tasks());
     }
@@ -70,36 +72,40 @@ public class Lanes {
         TaskpipeConfig.Cpu cpu = config.lanes().cpu();
         int slots = cpu.slots().orElse(Runtime.getRuntime().availableProcessors());
         int queue = cpu.queueCapacity().orElse(4 * slots);
-        start(Lane.CPU, executor(ExecutorKind.PLATFORM, "cpu-", slots), cpu.ordering(), slots, queue,
-                cpu.syncStarts(), cpu.group(), config.topics().cpuTasks(), null);
+        start(Lane.CPU, cpu, slots, queue, platformThreads("cpu-", slots));
         LOG.infof("CPU lane: %d slot(s), queue %d, ordering %s, reading %s", slots, queue, cpu.ordering(), config.topics().cpuTasks());
     }
 
-    private void start(Lane lane, java.util.concurrent.ExecutorService executor, io.taskpipe.contract.OrderingMode ordering,
-                       int slots, int queue, boolean syncStarts, String group, String topic, String forwardTopic) {
-        TaskRunner runner = new TaskRunner(lane, ordering, slots, executor, publisher, deadLetters, metrics, deadlines(),
-                retryPolicy(), lane == Lane.CPU ? Lanes::restartForStuckTask : () -> { });
-        Router router = new Router(decoder, types, runner, deadLetters, publisher, metrics, forwardTopic);
+    private void start(Lane lane, TaskpipeConfig.LaneGroup settings, int slots, int queue, ExecutorService executor) {
+        boolean dispatches = lane == Lane.IO;
+        String topic = dispatches ? config.topics().tasks() : config.topics().cpuTasks();
+        TaskpipeConfig.Tasks tasks = config.tasks();
+        TaskpipeConfig.Retries retries = config.retries();
+        Duration outcomeGrace = config.results().publishTimeout();
+        TaskRunner runner = new TaskRunner(new TaskRunner.Settings(lane, settings.ordering(), slots,
+                new Deadlines(tasks.defaultTimeout(), tasks.maxTimeout(), tasks.maxTimeouts(), tasks.cancelGrace()),
+                new RetryPolicy(retries.maxAttempts(), retries.initialBackoff(), retries.multiplier(), retries.maxBackoff(), retries.jitter()),
+                outcomeGrace, config.lanes().orderingLedgerBytes(), dispatches ? () -> { } : Lanes::restartForStuckTask),
+                executor, outcomes, metrics);
+        Router router = new Router(decoder, types, runner, outcomes, outcomeGrace, dispatches ? config.topics().cpuTasks() : null);
         int capacity = slots + queue;
-        LaneConsumer.Settings settings = new LaneConsumer.Settings(capacity, config.lanes().maxDeliveries(), syncStarts,
-                config.lanes().revokeGrace(), config.lanes().commitInterval());
-        LaneConsumer consumer = new LaneConsumer(lane.name().toLowerCase() + "-lane", topic,
-                clients.newConsumer(group, capacity, config.lanes().instanceId()), settings, router);
-        metrics.lane(lane.name(), runner::running, runner::queued, consumer::outstanding, consumer::uncommitted);
+        ConsumerSettings consumerSettings = new ConsumerSettings(lane.name().toLowerCase() + "-lane", topic, capacity,
+                settings.maxHeldBytes(), config.lanes().maxDeliveries(), settings.syncStarts(), config.lanes().revokeGrace(),
+                config.lanes().commitInterval());
+        LaneConsumer consumer = new LaneConsumer(clients.newConsumer(settings.group(), capacity, config.lanes().instanceId()),
+                consumerSettings, router);
+        metrics.lane(lane.name(), new LaneMetrics.Gauges(runner::running, runner::queued, consumer::outstanding, consumer::uncommitted,
+                consumer::heldBytes, () -> consumer.oldestUnfinished().toNanos() / 1e9));
         // fetch the metadata of the topics this lane writes now, not on its first result or dead letter
-        for (String written : forwardTopic == null ? List.of(config.topics().results(), config.topics().dlq())
-                : List.of(config.topics().results(), config.topics().dlq(), forwardTopic)) {
-            clients.producer().partitionsFor(written);
-        }
+        List<String> written = dispatches ? List.of(config.topics().results(), config.topics().dlq(), config.topics().cpuTasks())
+                : List.of(config.topics().results(), config.topics().dlq());
+        written.forEach(clients.producer()::partitionsFor);
         running.put(lane, new Running(consumer, runner, slots));
         consumer.start();
     }
 
-    private static ExecutorService executor(ExecutorKind kind, String threadPrefix, int platformThreads) {
-        return switch (kind) {
-            case VIRTUAL -> Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name(threadPrefix, 0).factory());
-            case PLATFORM -> Executors.newFixedThreadPool(platformThreads, Thread.ofPlatform().name(threadPrefix, 0).factory());
-        };
+    private static ExecutorService platformThreads(String prefix, int threads) {
+        return Executors.newFixedThreadPool(threads, Thread.ofPlatform().name(prefix, 0).factory());
     }
 
     /**
@@ -110,16 +116,6 @@ public class Lanes {
     private static void restartForStuckTask() {
         LOG.error("a task ignored its cancellation and still holds a thread: restarting this cpu-worker to get it back");
         Quarkus.asyncExit(70);
-    }
-
-    private Deadlines deadlines() {
-        TaskpipeConfig.Tasks tasks = config.tasks();
-        return new Deadlines(tasks.defaultTimeout(), tasks.maxTimeout(), tasks.maxTimeouts(), tasks.cancelGrace());
-    }
-
-    private RetryPolicy retryPolicy() {
-        TaskpipeConfig.Retries retries = config.retries();
-        return new RetryPolicy(retries.maxAttempts(), retries.initialBackoff(), retries.multiplier(), retries.maxBackoff(), retries.jitter());
     }
 
     /** Graceful stop of every lane: running tasks get {@code grace} to finish, then offsets are committed. */

@@ -16,7 +16,9 @@ import java.util.function.Supplier;
  * <ul>
  *   <li>{@code taskpipe_tasks_total{lane,type,status}}: tasks finished;</li>
  *   <li>{@code taskpipe_task_service_seconds{lane,type}} and {@code taskpipe_task_queue_wait_seconds{lane,type}}: histograms;</li>
- *   <li>{@code taskpipe_lane_running{lane}}, {@code taskpipe_lane_queued{lane}}, {@code taskpipe_lane_outstanding{lane}}, {@code taskpipe_lane_uncommitted{lane}}: gauges;</li>
+ *   <li>{@code taskpipe_lane_running{lane}}, {@code taskpipe_lane_queued{lane}}, {@code taskpipe_lane_outstanding{lane}},
+ *       {@code taskpipe_lane_uncommitted{lane}}, {@code taskpipe_lane_held_bytes{lane}} and
+ *       {@code taskpipe_lane_oldest_unfinished_seconds{lane}}: gauges;</li>
  *   <li>{@code taskpipe_task_retries_total{lane,type}}: retries after transient failures;</li>
  *   <li>{@code taskpipe_forwarded_total} and {@code taskpipe_rejected_total{code}}: tasks forwarded, and tasks
  *       dead-lettered by reason.</li>
@@ -55,15 +57,25 @@ public class LaneMetrics {
         registry.counter("taskpipe.rejected", "code", code.name()).increment();
     }
 
+    /** What a lane's gauges read. */
+    public record Gauges(Supplier<Number> running, Supplier<Number> queued, Supplier<Number> outstanding, Supplier<Number> uncommitted,
+                         Supplier<Number> heldBytes, Supplier<Number> oldestUnfinishedSeconds) {
+    }
+
     /** Registers the gauges of one lane. */
-    public void lane(String lane, Supplier<Number> running, Supplier<Number> queued, Supplier<Number> outstanding,
-                     Supplier<Number> uncommitted) {
-        Gauge.builder("taskpipe.lane.running", running).description("Tasks running now").tag("lane", lane).register(registry);
-        Gauge.builder("taskpipe.lane.queued", queued).description("Tasks waiting for their key or a slot").tag("lane", lane).register(registry);
-        Gauge.builder("taskpipe.lane.outstanding", outstanding)
-                .description("Records handed to the lane whose outcome is not yet durable").tag("lane", lane).register(registry);
-        Gauge.builder("taskpipe.lane.uncommitted", uncommitted)
-                .description("Records whose finish is not yet committed: what would run again if the process died").tag("lane", lane).register(registry);
+    public void lane(String lane, Gauges gauges) {
+        gauge("taskpipe.lane.running", "Tasks running now", lane, gauges.running());
+        gauge("taskpipe.lane.queued", "Tasks waiting for their key, a slot or a retry", lane, gauges.queued());
+        gauge("taskpipe.lane.outstanding", "Records handed to the lane whose outcome is not yet durable", lane, gauges.outstanding());
+        gauge("taskpipe.lane.uncommitted", "Records whose finish is not yet committed: what would run again if the process died", lane,
+                gauges.uncommitted());
+        gauge("taskpipe.lane.held.bytes", "Bytes of the records the lane holds (key, value, headers)", lane, gauges.heldBytes());
+        gauge("taskpipe.lane.oldest.unfinished.seconds", "Age of the oldest record handed to the lane without an outcome", lane,
+                gauges.oldestUnfinishedSeconds());
+    }
+
+    private void gauge(String name, String description, String lane, Supplier<Number> value) {
+        Gauge.builder(name, value).description(description).tag("lane", lane).register(registry);
     }
 
     private Timer timer(String name, String description, String lane, String type) {

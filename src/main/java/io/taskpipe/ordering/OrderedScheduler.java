@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>A job may ask to run again later (a retry after a transient failure): it gives its slot up
  * meanwhile but keeps its place at the head of its line, so its key's later jobs still wait for it
- * and other keys run on. An {@linkplain Job#exclusive() exclusive} job runs alone.
+ * and other keys run on.
  */
 public final class OrderedScheduler {
 
@@ -31,11 +31,6 @@ public final class OrderedScheduler {
         String key();
 
         int partition();
-
-        /** An exclusive job runs alone: it starts once nothing else runs, and nothing starts beside it. */
-        default boolean exclusive() {
-            return false;
-        }
 
         /** Runs the job; returns how long to wait before running it again, or null when it is done. */
         Duration run();
@@ -49,7 +44,6 @@ public final class OrderedScheduler {
     private final ArrayDeque<Job> ready = new ArrayDeque<>();
     private final Set<Job> running = Collections.newSetFromMap(new IdentityHashMap<>());
     private int held;
-    private boolean exclusiveRunning;
 
     public OrderedScheduler(OrderingMode mode, int maxConcurrency, Executor executor) {
         if (maxConcurrency < 1) {
@@ -114,9 +108,6 @@ public final class OrderedScheduler {
             if (!running.remove(job)) {
                 return; // abandoned earlier
             }
-            if (job.exclusive()) {
-                exclusiveRunning = false;
-            }
             if (again != null) {
                 CompletableFuture.delayedExecutor(again.toNanos(), TimeUnit.NANOSECONDS).execute(() -> retry(job));
             } else {
@@ -168,13 +159,7 @@ public final class OrderedScheduler {
 
     private List<Job> takeStartable() {
         List<Job> toStart = new ArrayList<>();
-        while (running.size() < maxConcurrency && !ready.isEmpty() && !exclusiveRunning) {
-            if (ready.peek().exclusive()) {
-                if (!running.isEmpty()) {
-                    break; // wait until the lane is empty
-                }
-                exclusiveRunning = true;
-            }
+        while (running.size() < maxConcurrency && !ready.isEmpty()) {
             Job job = ready.poll();
             running.add(job);
             toStart.add(job);

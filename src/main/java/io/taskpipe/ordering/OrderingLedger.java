@@ -5,23 +5,24 @@ import java.util.Map;
 
 /**
  * Per key, the highest {@code seq} this lane has finished: the ordering evidence in every result.
- * Bounded: the least recently used keys are forgotten first.
+ * Bounded by bytes, not keys (keys come from producers and may be long): the least recently used keys
+ * are forgotten first, and a forgotten key's next task reports no previous {@code seq}.
  */
 public final class OrderingLedger {
+
+    /** What one entry costs, beyond its key's characters: map entry, boxed value, string header. */
+    static final int ENTRY_OVERHEAD_BYTES = 100;
 
     /** What the ledger says about one finished task. */
     public record Evidence(Long previousSeq, boolean inOrder) {
     }
 
-    private final Map<String, Long> highest;
+    private final long maxBytes;
+    private final Map<String, Long> highest = new LinkedHashMap<>(1024, 0.75f, true);
+    private long bytes;
 
-    public OrderingLedger(int maxKeys) {
-        this.highest = new LinkedHashMap<>(1024, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
-                return size() > maxKeys;
-            }
-        };
+    public OrderingLedger(long maxBytes) {
+        this.maxBytes = maxBytes;
     }
 
     /**
@@ -35,8 +36,28 @@ public final class OrderingLedger {
         }
         boolean inOrder = previous == null || seq > previous;
         if (inOrder) {
-            highest.put(key, seq);
+            if (highest.put(key, seq) == null) {
+                bytes += cost(key);
+                evict();
+            }
         }
         return new Evidence(previous, inOrder);
+    }
+
+    /** Bytes the ledger accounts for now. */
+    public synchronized long bytes() {
+        return bytes;
+    }
+
+    private void evict() {
+        var eldest = highest.entrySet().iterator();
+        while (bytes > maxBytes && eldest.hasNext()) {
+            bytes -= cost(eldest.next().getKey());
+            eldest.remove();
+        }
+    }
+
+    static long cost(String key) {
+        return 2L * key.length() + ENTRY_OVERHEAD_BYTES;
     }
 }

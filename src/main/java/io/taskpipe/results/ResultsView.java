@@ -17,7 +17,8 @@ import java.util.Optional;
 
 /**
  * The most recent results by task id, fed by the results topic (every dispatcher reads all of it),
- * for {@code GET /tasks/{id}}. Bounded: the oldest results are dropped first.
+ * for {@code GET /tasks/{id}}. Bounded by bytes (results echo what producers sent, so their sizes vary):
+ * the oldest results are dropped first.
  *
  * <p>Reading every result must cost the dispatcher little, since it competes with the IO lane: records
  * come in batches (fetched at most every 50 ms, see {@code application.properties}), and of each only
@@ -28,20 +29,20 @@ public class ResultsView {
 
     private static final Logger LOG = Logger.getLogger(ResultsView.class);
 
-    private final Map<String, byte[]> byTaskId;
+    /** What one entry costs beyond its id's characters and its bytes: map entry, array and string headers. */
+    static final int ENTRY_OVERHEAD_BYTES = 120;
+
+    private final Map<String, byte[]> byTaskId = new LinkedHashMap<>(1 << 16);
+    private final long maxBytes;
+    private long bytes;
 
     @Inject
     public ResultsView(TaskpipeConfig config) {
-        this(config.results().viewCapacity());
+        this(config.results().viewBytes());
     }
 
-    public ResultsView(int capacity) {
-        this.byTaskId = new LinkedHashMap<>(Math.min(capacity, 1 << 16), 0.75f, false) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, byte[]> eldest) {
-                return size() > capacity;
-            }
-        };
+    public ResultsView(long maxBytes) {
+        this.maxBytes = maxBytes;
     }
 
     @Incoming("results-view")
@@ -76,8 +77,27 @@ public class ResultsView {
     }
 
     synchronized void put(String taskId, byte[] result) {
-        byTaskId.remove(taskId); // a later result (a replay) counts as the most recent
+        byte[] earlier = byTaskId.remove(taskId); // a later result (a replay) counts as the most recent
+        if (earlier != null) {
+            bytes -= cost(taskId, earlier);
+        }
         byTaskId.put(taskId, result);
+        bytes += cost(taskId, result);
+        var eldest = byTaskId.entrySet().iterator();
+        while (bytes > maxBytes && eldest.hasNext()) {
+            var entry = eldest.next();
+            bytes -= cost(entry.getKey(), entry.getValue());
+            eldest.remove();
+        }
+    }
+
+    private static long cost(String taskId, byte[] result) {
+        return 2L * taskId.length() + result.length + ENTRY_OVERHEAD_BYTES;
+    }
+
+    /** Bytes the view accounts for now. */
+    public synchronized long bytes() {
+        return bytes;
     }
 
     /** The result's JSON, once it has arrived. */

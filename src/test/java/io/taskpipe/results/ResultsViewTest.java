@@ -17,9 +17,12 @@ class ResultsViewTest {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
+    /** Room for exactly two results of one-character ids like these. */
+    private static final long TWO = 2 * (2 + result("a", "SUCCEEDED").length + ResultsView.ENTRY_OVERHEAD_BYTES);
+
     @Test
     void keepsTheMostRecentResultsUpToItsCapacity() {
-        ResultsView view = new ResultsView(2);
+        ResultsView view = new ResultsView(TWO);
         view.onResults(List.of(result("a", "SUCCEEDED"), result("b", "SUCCEEDED")));
         view.onResults(List.of(result("a", "FAILED"), result("c", "SUCCEEDED")));
         assertThat(view.get("b")).isEmpty();
@@ -35,8 +38,20 @@ class ResultsViewTest {
     }
 
     @Test
+    void largeResultsCostTheirSizeSoAFewCannotExhaustMemory() {
+        long budget = 1 << 20;
+        ResultsView view = new ResultsView(budget);
+        for (int i = 0; i < 200; i++) { // 200 results of 64 KiB each: 13 MB, were they all kept
+            view.onResults(List.of(result("big-" + i, "x".repeat(64 * 1024))));
+            assertThat(view.bytes()).isLessThanOrEqualTo(budget);
+        }
+        assertThat(view.get("big-199")).as("the newest is kept").isPresent();
+        assertThat(view.get("big-0")).as("the oldest went first").isEmpty();
+    }
+
+    @Test
     void ignoresRecordsThatAreNotResults() {
-        ResultsView view = new ResultsView(2);
+        ResultsView view = new ResultsView(TWO);
         view.onResults(List.of(bytes("not json"), bytes("{\"taskId\":7}"), bytes("[1,2]"), bytes("{\"status\":\"SUCCEEDED\"}")));
         assertThat(view.size()).isZero();
     }

@@ -1,4 +1,4 @@
-package io.taskpipe.lanes;
+package io.taskpipe.consumer;
 
 import java.util.ArrayDeque;
 import java.util.HashMap;

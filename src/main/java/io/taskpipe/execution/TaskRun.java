@@ -1,11 +1,12 @@
-package io.taskpipe.lanes;
+package io.taskpipe.execution;
 
+import io.taskpipe.consumer.Delivery;
+import io.taskpipe.contract.ErrorCode;
 import io.taskpipe.contract.Task;
 import io.taskpipe.contract.TaskResult;
 import io.taskpipe.contract.TaskResult.Ordering;
-import io.taskpipe.contract.TaskResult.Source;
 import io.taskpipe.contract.TaskResult.Timing;
-import io.taskpipe.contract.TaskResult.Worker;
+import io.taskpipe.contract.Timestamps;
 import io.taskpipe.intake.Decoded.Accepted;
 import io.taskpipe.ordering.OrderedScheduler;
 import io.taskpipe.ordering.OrderingLedger;
@@ -22,9 +23,10 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One task in a lane, from its turn in the scheduler to its published result: the start gate, the
- * deadline (an interrupt when it passes, and giving up on a task that ignores it), retries of
- * transient failures, and the result record.
+ * One task in a lane, from its turn in the scheduler to its published result: the start (through the
+ * {@link Delivery}), the deadline (an interrupt when it passes, and giving up on a task that ignores
+ * it), retries of transient failures, and the result. Whatever the task throws, it ends in exactly one
+ * outcome, unless its delivery was abandoned, whose outcome is fenced: the partition's next owner runs it.
  */
 final class TaskRun implements OrderedScheduler.Job {
 
@@ -35,16 +37,20 @@ final class TaskRun implements OrderedScheduler.Job {
     private final Accepted accepted;
     private final ConsumerRecord<String, byte[]> record;
     private final Instant createdAt;
-    private final LaneConsumer.Completion completion;
+    private final Instant enqueuedAt;
+    private final Delivery delivery;
+    private final int firstAttempt;
     private int retries;
 
     TaskRun(TaskRunner.Context lane, Accepted accepted, ConsumerRecord<String, byte[]> record, Instant createdAt,
-            LaneConsumer.Completion completion) {
+            Delivery delivery, int firstAttempt) {
         this.lane = lane;
         this.accepted = accepted;
         this.record = record;
         this.createdAt = createdAt;
-        this.completion = completion;
+        this.enqueuedAt = Timestamps.enqueuedAt(record);
+        this.delivery = delivery;
+        this.firstAttempt = firstAttempt;
     }
 
     @Override
@@ -57,36 +63,31 @@ final class TaskRun implements OrderedScheduler.Job {
         return record.partition();
     }
 
-    /** A task that was running when an earlier owner died runs alone, so a crash is charged to it only. */
-    @Override
-    public boolean exclusive() {
-        return completion.suspect();
-    }
-
-    /** This run's attempt: earlier deliveries' starts, this delivery's retries, and a dispatcher's count. */
     private int attempt() {
-        return Math.max(completion.attempt() + retries, Router.forwardedAttempt(record));
+        return firstAttempt + retries;
     }
 
     @Override
     public Duration run() {
-        if (!mayRun()) {
-            completion.skip();
+        Execution execution = new Execution();
+        delivery.onAbandon(execution::interrupt);
+        if (!start()) {
+            delivery.skip();
             return null;
         }
         Task task = accepted.task();
         Instant startedAt = Instant.now();
-        Instant deadline = startedAt.plus(lane.deadlines().of(task));
-        Execution execution = new Execution(startedAt);
-        long toDeadline = Duration.between(startedAt, deadline).toNanos();
-        ScheduledFuture<?> interrupt = lane.watchdog().schedule(execution::interrupt, toDeadline, TimeUnit.NANOSECONDS);
-        ScheduledFuture<?> giveUp = lane.watchdog().schedule(() -> giveUp(execution),
-                toDeadline + lane.deadlines().cancelGrace().toNanos(), TimeUnit.NANOSECONDS);
+        Duration allowed = lane.deadlines().of(task);
+        Instant deadline = startedAt.plus(allowed);
+        delivery.expectOutcomeWithin(allowed.plus(lane.deadlines().cancelGrace()).plus(lane.outcomeGrace()));
+        ScheduledFuture<?> interrupt = lane.watchdog().schedule(execution::interrupt, allowed.toNanos(), TimeUnit.NANOSECONDS);
+        ScheduledFuture<?> giveUp = lane.watchdog().schedule(() -> giveUp(execution, startedAt),
+                allowed.plus(lane.deadlines().cancelGrace()).toNanos(), TimeUnit.NANOSECONDS);
         long cpuStart = cpuNanos();
         Outcome outcome;
         try {
             outcome = Outcome.success(execute(accepted.handler(), accepted.params(), new TaskContext(deadline)));
-        } catch (Exception | StackOverflowError e) {
+        } catch (Throwable e) { // every Throwable: an Error must end the task too, not its completion
             outcome = Outcome.failure(e, !Instant.now().isBefore(deadline));
         } finally {
             interrupt.cancel(false);
@@ -95,36 +96,38 @@ final class TaskRun implements OrderedScheduler.Job {
             Thread.interrupted(); // a deadline that fired as the task returned must not leak into the next one
         }
         if (!execution.settle()) {
-            return null; // the watchdog gave up on it and published its result already
+            return null; // the watchdog gave up on it and settled it already
         }
         long cpu = cpuStart < 0 ? -1 : cpuNanos() - cpuStart;
-        if (outcome.retryable() && attempt() < lane.retries().maxAttempts()) {
+        if (outcome.retryable() && attempt() < lane.retries().maxAttempts() && !delivery.abandoned()) {
             retries++;
             lane.metrics().retried(lane.lane().name(), task.type());
             Duration backoff = lane.retries().backoff(retries);
-            LOG.debugf("task %s failed transiently (%s); attempt %d in %d ms", task.id(), outcome.error().message(), attempt(), backoff.toMillis());
+            LOG.debugf("task %s failed transiently (%s); attempt %d in %d ms", task.id(), outcome.message(), attempt(), backoff.toMillis());
+            delivery.pause(); // not running while it waits: a hand-off now is not charged as a crash
             return backoff;
         }
-        if (outcome.retryable()) {
-            Outcome exhausted = outcome.exhausted(attempt());
-            TaskResult result = result(exhausted, startedAt, cpu);
-            lane.deadLetters().giveUp(record, result, exhausted.exceptionClass(), completion::done);
-            lane.metrics().finished(result);
-            return null;
-        }
-        publish(result(outcome, startedAt, cpu));
+        settle(outcome.retryable() ? outcome.exhausted(attempt()) : outcome, startedAt, cpu);
         return null;
     }
 
-    /** The first run passes the start gate; a retry only checks that its partition is still here. */
-    private boolean mayRun() {
-        if (retries > 0) {
-            return !completion.abandoned();
-        }
+    private boolean start() {
         try {
-            return completion.start();
+            return delivery.start();
         } catch (InterruptedException e) {
             return false;
+        }
+    }
+
+    private void settle(Outcome outcome, Instant startedAt, long cpuNanos) {
+        if (!delivery.finish()) {
+            return; // fenced: this process gave the record up, and its next owner runs it
+        }
+        TaskResult result = result(outcome, startedAt, cpuNanos);
+        if (outcome.code() == ErrorCode.RETRIES_EXHAUSTED) {
+            lane.outcomes().giveUp(record, result, outcome.exceptionClass(), delivery::done);
+        } else {
+            lane.outcomes().result(record, result, delivery::done);
         }
     }
 
@@ -132,36 +135,35 @@ final class TaskRun implements OrderedScheduler.Job {
      * The task ignored its cancellation for the whole grace: settle it as timed out now, free its slot
      * and line, and let the lane decide what to do about the thread it holds.
      */
-    private void giveUp(Execution execution) {
+    private void giveUp(Execution execution, Instant startedAt) {
         if (!execution.settle()) {
             return;
         }
         Task task = accepted.task();
-        LOG.warnf("task %s (%s) ignored its cancellation for %s after its deadline; giving up on it", task.id(), task.type(),
-                lane.deadlines().cancelGrace());
-        TaskResult result = result(Outcome.timedOut("the task ignored its cancellation for " + lane.deadlines().cancelGrace()
-                + " after its deadline and was given up on"), execution.startedAt, -1);
-        lane.metrics().finished(result);
-        lane.publisher().publish(result, () -> {
-            completion.done();
+        Duration grace = lane.deadlines().cancelGrace();
+        LOG.warnf("task %s (%s) ignored its cancellation for %s after its deadline; giving up on it", task.id(), task.type(), grace);
+        lane.scheduler().abandon(this);
+        if (!delivery.finish()) {
+            lane.onStuck().run(); // fenced, nothing to publish; its thread is still held
+            return;
+        }
+        TaskResult result = result(Outcome.timedOut("the task ignored its cancellation for " + grace
+                + " after its deadline and was given up on"), startedAt, -1);
+        lane.outcomes().result(record, result, () -> {
+            delivery.done();
             lane.onStuck().run();
         });
-        lane.scheduler().abandon(this);
-    }
-
-    private void publish(TaskResult result) {
-        lane.metrics().finished(result);
-        lane.publisher().publish(result, completion::done);
     }
 
     private TaskResult result(Outcome outcome, Instant startedAt, long cpuNanos) {
         Task task = accepted.task();
         OrderingLedger.Evidence evidence = lane.ledger().finished(task.key(), task.seq());
-        return new TaskResult(Task.VERSION, task.id(), task.type(), task.key(), task.seq(),
-                outcome.status(), outcome.output(), outcome.error(), lane.lane(), attempt(), Worker.current(),
-                new Source(record.topic(), record.partition(), record.offset()),
-                Timing.of(createdAt, Instant.ofEpochMilli(record.timestamp()), startedAt, Instant.now(), cpuNanos),
-                new Ordering(lane.scheduler().mode().name(), evidence.previousSeq(), evidence.inOrder()));
+        return outcome.describe(TaskResult.about(task))
+                .lane(lane.lane(), attempt())
+                .readFrom(record)
+                .timing(Timing.of(createdAt, enqueuedAt, startedAt, Instant.now(), cpuNanos))
+                .ordering(new Ordering(lane.scheduler().mode().name(), evidence.previousSeq(), evidence.inOrder()))
+                .build();
     }
 
     @SuppressWarnings("unchecked")
@@ -175,15 +177,11 @@ final class TaskRun implements OrderedScheduler.Job {
 
     /** One run's thread, and who settles it: the run itself, or the watchdog giving up on it. */
     private static final class Execution {
-        private final Instant startedAt;
         private final Thread thread = Thread.currentThread();
         private boolean finished;
         private boolean settled;
 
-        Execution(Instant startedAt) {
-            this.startedAt = startedAt;
-        }
-
+        /** Stops the run (its deadline passed, or its delivery was abandoned); never a later run of this thread. */
         synchronized void interrupt() {
             if (!finished) {
                 thread.interrupt();

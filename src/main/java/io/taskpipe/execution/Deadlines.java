@@ -1,4 +1,4 @@
-package io.taskpipe.lanes;
+package io.taskpipe.execution;
 
 import io.taskpipe.contract.Task;
 

@@ -1,4 +1,4 @@
-package io.taskpipe.lanes;
+package io.taskpipe.execution;
 
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;

@@ -1,0 +1,386 @@
+package io.taskpipe.consumer;
+
+import io.taskpipe.contract.RecordSize;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.CloseOptions.GroupMembershipOperation;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A lane's consumer: one platform thread, the only one that touches the Kafka {@link Consumer}, turning
+ * the loop that polls records, hands each to a {@link RecordHandler} with its {@link Delivery}, and
+ * applies what task threads report back (a start, a back-off, an outcome made durable).
+ *
+ * <p>Its parts: {@link Backpressure} bounds what the lane holds, by count and by bytes; the
+ * {@link StartGate} decides when a task may start; {@link StartCommits} commits starts before they run
+ * where that is asked for; the {@link OffsetCommitter} commits each partition's progress; the
+ * {@link RebalanceHandler} hands partitions over. Only contiguous finished offsets move a committed
+ * position; finished offsets above it and started ones go into the commit's metadata
+ * ({@link PartitionProgress}), so the next owner skips the first and knows the second for suspects.
+ *
+ * <p>On {@link #stop} the loop stops handing out records, lets running tasks finish within the grace,
+ * cancels and fences what still runs, hands back the rest, commits and leaves the group.
+ */
+public final class LaneConsumer {
+
+    private static final Logger LOG = Logger.getLogger(LaneConsumer.class);
+    private static final Duration POLL = Duration.ofMillis(100);
+    /** While granted starts wait for a commit that failed (a rebalance), the loop comes round this often. */
+    private static final Duration POLL_WHILE_STARTS_RETRY = Duration.ofMillis(10);
+
+    /** What a task thread reports about a delivery. */
+    enum Kind { STARTED, UNSTARTED, DONE, SKIPPED }
+
+    private record Event(Delivery delivery, Kind kind) {
+    }
+
+    /** A delivery whose outcome is overdue: the lane is stalled on it. */
+    public record Stall(String task, Duration overdueBy) {
+    }
+
+    private final ConsumerSettings settings;
+    private final Consumer<String, byte[]> consumer;
+    private final RecordHandler handler;
+    private final StartGate gate = new StartGate();
+    private final StartCommits startCommits = new StartCommits(this);
+    private final OffsetCommitter committer;
+    private final Backpressure backpressure;
+    private final LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    private final ArrayDeque<ConsumerRecord<String, byte[]>> backlog = new ArrayDeque<>();
+    private final Set<Delivery> unfinished = ConcurrentHashMap.newKeySet();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    /** Set while the loop polls with its partitions paused: the first finish must end that poll, not its timeout. */
+    private final AtomicBoolean wakeOnFinish = new AtomicBoolean();
+    private volatile boolean running = true;
+    private volatile boolean stopping;
+    private volatile boolean polling;
+    private volatile Duration shutdownGrace = Duration.ZERO;
+    private volatile long lastPollNanos = System.nanoTime();
+    private Thread thread;
+
+    public LaneConsumer(Consumer<String, byte[]> consumer, ConsumerSettings settings, RecordHandler handler) {
+        this.consumer = consumer;
+        this.settings = settings;
+        this.handler = handler;
+        this.committer = new OffsetCommitter(settings.name(), consumer, settings.commitInterval());
+        this.backpressure = new Backpressure(settings.maxRecords(), settings.maxBytes());
+    }
+
+    public synchronized void start() {
+        if (thread == null) {
+            thread = Thread.ofPlatform().name("taskpipe-" + settings.name() + "-poll").start(this::loop);
+        }
+    }
+
+    /** Stops taking records, waits up to {@code grace} for running tasks, commits, and leaves the group. */
+    public void stop(Duration grace) {
+        shutdownGrace = grace;
+        running = false;
+        try {
+            if (thread != null && !stopped.await(grace.toMillis() + 10_000, TimeUnit.MILLISECONDS)) {
+                LOG.warnf("%s: poll loop did not stop in time", settings.name());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Whether the poll loop is alive and has polled recently. */
+    public boolean isAlive() {
+        return thread != null && thread.isAlive() && System.nanoTime() - lastPollNanos < TimeUnit.MINUTES.toNanos(2);
+    }
+
+    /** The delivery most overdue for its outcome, if any: the lane is stalled and needs a restart. */
+    public Optional<Stall> stall() {
+        long now = System.nanoTime();
+        Delivery worst = null;
+        long worstBy = 0;
+        for (Delivery delivery : unfinished) {
+            long by = delivery.overdueNanos(now);
+            if (by > worstBy) {
+                worst = delivery;
+                worstBy = by;
+            }
+        }
+        return worst == null ? Optional.empty() : Optional.of(new Stall(worst.label(), Duration.ofNanos(worstBy)));
+    }
+
+    /** How long the oldest record handed to the lane has waited for its outcome. */
+    public Duration oldestUnfinished() {
+        long now = System.nanoTime();
+        return Duration.ofNanos(unfinished.stream().mapToLong(d -> now - d.handedOutNanos).max().orElse(0));
+    }
+
+    /** Records handed out whose outcome is not yet durable. */
+    public int outstanding() {
+        return backpressure.records();
+    }
+
+    /** Bytes of those records. */
+    public long heldBytes() {
+        return backpressure.bytes();
+    }
+
+    /** Records whose finish is not yet committed: what would run again if this process died now. */
+    public int uncommitted() {
+        return backpressure.records() + committer.finishedSinceCommit();
+    }
+
+    private void loop() {
+        try {
+            consumer.subscribe(List.of(settings.topic()), new RebalanceHandler(this, consumer));
+            while (running) {
+                applyEvents();
+                startCommits.grant();
+                handOut();
+                if (committer.due()) {
+                    committer.commitAll(false);
+                }
+                backpressure.update(consumer, !backlog.isEmpty());
+                poll();
+                handOut();
+            }
+            drain();
+        } catch (RuntimeException | Error e) {
+            LOG.errorf(e, "%s: poll loop failed; the lane stops and reports not live", settings.name());
+        } finally {
+            stopping = true;
+            gate.wakeAll();
+            startCommits.close();
+            try {
+                // leave the group now, static member or not, so the partitions move without waiting for a session timeout
+                consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)).withGroupMembershipOperation(GroupMembershipOperation.LEAVE_GROUP));
+            } catch (RuntimeException e) {
+                LOG.warnf(e, "%s: closing the consumer failed", settings.name());
+            }
+            stopped.countDown();
+        }
+    }
+
+    private void poll() {
+        lastPollNanos = System.nanoTime();
+        polling = true;
+        wakeOnFinish.set(backpressure.paused());
+        try {
+            if (!startCommits.asked()) {
+                consumer.poll(startCommits.retrying() ? POLL_WHILE_STARTS_RETRY : POLL).forEach(backlog::add);
+            }
+        } catch (WakeupException e) {
+            // a task asked to start, or one finished while the lane was full: go round now
+        } finally {
+            wakeOnFinish.set(false);
+            polling = false;
+        }
+    }
+
+    private void handOut() {
+        while (!backlog.isEmpty() && backpressure.hasRoom(RecordSize.of(backlog.peek())) && !stopping) {
+            ConsumerRecord<String, byte[]> record = backlog.poll();
+            PartitionState home = committer.get(new TopicPartition(record.topic(), record.partition()));
+            if (home == null) {
+                continue; // revoked while it waited: the next owner reads it again
+            }
+            PartitionProgress.Delivery known = home.progress.delivered(record.offset());
+            if (known.alreadyDone()) {
+                home.progress.done(record.offset()); // finished by an earlier owner after its last position commit
+                continue;
+            }
+            Delivery delivery = new Delivery(this, home, record.offset(), known.priorStarts(), RecordSize.of(record));
+            home.deliveries.add(delivery);
+            unfinished.add(delivery);
+            backpressure.add(delivery.bytes);
+            try {
+                handler.handle(record, delivery);
+            } catch (RuntimeException | Error e) {
+                // a handler must not throw; if it does, say so loudly and let health name the record
+                LOG.errorf(e, "%s: the handler failed on %s; the record has no outcome", settings.name(), delivery.label());
+                delivery.expectOutcomeWithin(Duration.ZERO);
+            }
+        }
+    }
+
+    /** Graceful stop: running tasks get the grace; what still runs then is cancelled and fenced; a final commit. */
+    private void drain() {
+        stopping = true;
+        gate.wakeAll();
+        Collection<PartitionState> all = committer.all();
+        awaitQuiet(all, shutdownGrace);
+        abandon(all);
+        committer.commitAll(true);
+        LOG.infof("%s: stopped; %d task(s) handed back to the group", settings.name(), backpressure.records());
+    }
+
+    // ---- what task threads report, applied on the poll thread
+
+    void report(Delivery delivery, Kind kind) {
+        events.add(new Event(delivery, kind));
+        if ((kind == Kind.DONE || kind == Kind.SKIPPED) && wakeOnFinish.compareAndSet(true, false)) {
+            consumer.wakeup(); // once per poll: a wake-up is a system call
+        }
+    }
+
+    private void applyEvents() {
+        for (Event event; (event = events.poll()) != null; ) {
+            apply(event);
+        }
+    }
+
+    private void apply(Event event) {
+        Delivery delivery = event.delivery();
+        if (!holds(delivery)) {
+            return; // its partition left this process
+        }
+        switch (event.kind()) {
+            case STARTED -> countStart(delivery);
+            case UNSTARTED -> uncountStart(delivery);
+            case DONE -> {
+                delivery.home.progress.done(delivery.offset);
+                committer.finished();
+                release(delivery);
+            }
+            case SKIPPED -> release(delivery);
+        }
+    }
+
+    void countStart(Delivery delivery) {
+        if (!delivery.startCounted) {
+            delivery.home.progress.started(delivery.offset);
+            delivery.startCounted = true;
+        }
+    }
+
+    void uncountStart(Delivery delivery) {
+        if (delivery.startCounted) {
+            delivery.home.progress.unstarted(delivery.offset);
+            delivery.startCounted = false;
+        }
+    }
+
+    private void release(Delivery delivery) {
+        if (delivery.home.deliveries.remove(delivery)) {
+            unfinished.remove(delivery);
+            backpressure.remove(delivery.bytes);
+        }
+    }
+
+    // ---- handing partitions over (rebalance, stop)
+
+    /** The partitions leave: none of their deliveries may start, and their records still waiting are dropped. */
+    List<PartitionState> release(Collection<TopicPartition> partitions) {
+        List<PartitionState> leaving = new ArrayList<>();
+        for (TopicPartition partition : partitions) {
+            PartitionState state = committer.get(partition);
+            if (state != null) {
+                state.owned = false;
+                leaving.add(state);
+            }
+        }
+        backlog.removeIf(r -> partitions.contains(new TopicPartition(r.topic(), r.partition())));
+        gate.wakeAll();
+        startCommits.turnAwayAbandoned();
+        return leaving;
+    }
+
+    /** Applies reports until no delivery of these partitions runs or publishes here, or the grace is over. */
+    void awaitQuiet(Collection<PartitionState> states, Duration grace) {
+        long deadline = System.nanoTime() + grace.toNanos();
+        applyEvents();
+        while (states.stream().anyMatch(s -> s.deliveries.stream().anyMatch(Delivery::inProgress)) && System.nanoTime() < deadline) {
+            startCommits.turnAwayAbandoned();
+            try {
+                Event event = events.poll(Math.min(10_000_000, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (event != null) {
+                    apply(event);
+                    applyEvents();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /**
+     * Gives up every unfinished delivery of these partitions: running tasks are cancelled and fenced, and
+     * their starts taken back, so the next owner neither charges the hand-off as a crash nor overlaps a run.
+     */
+    void abandon(Collection<PartitionState> states) {
+        applyEvents();
+        for (PartitionState state : states) {
+            for (Delivery delivery : List.copyOf(state.deliveries)) {
+                delivery.abandon();
+                uncountStart(delivery);
+            }
+        }
+    }
+
+    /** Stops tracking these partitions and everything handed out of them. */
+    void forget(Collection<PartitionState> states) {
+        for (PartitionState state : states) {
+            state.deliveries.forEach(delivery -> {
+                unfinished.remove(delivery);
+                backpressure.remove(delivery.bytes);
+            });
+            state.deliveries.clear();
+            committer.remove(state);
+        }
+    }
+
+    // ---- for the parts
+
+    ConsumerSettings settings() {
+        return settings;
+    }
+
+    StartGate gate() {
+        return gate;
+    }
+
+    StartCommits startCommits() {
+        return startCommits;
+    }
+
+    OffsetCommitter committer() {
+        return committer;
+    }
+
+    Backpressure backpressure() {
+        return backpressure;
+    }
+
+    boolean stopping() {
+        return stopping;
+    }
+
+    boolean holds(Delivery delivery) {
+        return committer.holds(delivery.home);
+    }
+
+    /** Rebalance callbacks run inside poll: a task's wake-up must not interrupt their blocking calls. */
+    void pollInterrupted() {
+        polling = false;
+    }
+
+    /** A task asked to start: end the poll now, or skip the next one. */
+    void wakeUpForStart() {
+        if (polling) {
+            consumer.wakeup();
+        }
+    }
+}

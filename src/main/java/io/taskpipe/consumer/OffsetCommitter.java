@@ -1,0 +1,138 @@
+package io.taskpipe.consumer;
+
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The partitions a lane holds and their commits: each partition's {@link PartitionProgress} (position,
+ * started and finished offsets above it), committed as offset and metadata when it changed, at most
+ * every {@code interval} unless a caller forces a commit (a synchronous start, a rebalance, a stop).
+ * Poll thread only.
+ */
+final class OffsetCommitter {
+
+    private static final Logger LOG = Logger.getLogger(OffsetCommitter.class);
+    /** Kafka's default {@code offset.metadata.max.bytes} is 4096; stay below it. */
+    static final int MAX_METADATA_CHARS = 4000;
+
+    private final String name;
+    private final Consumer<?, ?> consumer;
+    private final long intervalNanos;
+    private final Map<TopicPartition, PartitionState> partitions = new HashMap<>();
+    private long lastCommitNanos = System.nanoTime();
+    private volatile int finishedSinceCommit;
+
+    OffsetCommitter(String name, Consumer<?, ?> consumer, Duration interval) {
+        this.name = name;
+        this.consumer = consumer;
+        this.intervalNanos = interval.toNanos();
+    }
+
+    /** Starts tracking a partition from what its previous owner committed ({@code null}: nothing), else {@code position}. */
+    PartitionState assign(TopicPartition partition, OffsetAndMetadata committed, long position) {
+        long start = committed != null ? committed.offset() : position;
+        String metadata = committed != null ? committed.metadata() : "";
+        PartitionState state = new PartitionState(partition, new PartitionProgress(start, metadata, MAX_METADATA_CHARS), start, metadata);
+        partitions.put(partition, state);
+        return state;
+    }
+
+    /** The partition's state while this lane holds it, else null. */
+    PartitionState get(TopicPartition partition) {
+        return partitions.get(partition);
+    }
+
+    boolean holds(PartitionState state) {
+        return partitions.get(state.partition) == state;
+    }
+
+    Collection<PartitionState> all() {
+        return List.copyOf(partitions.values());
+    }
+
+    void remove(PartitionState state) {
+        partitions.remove(state.partition, state);
+    }
+
+    /** One more record finished since the last full commit. */
+    void finished() {
+        finishedSinceCommit++;
+    }
+
+    /** Records finished but not yet committed. */
+    int finishedSinceCommit() {
+        return finishedSinceCommit;
+    }
+
+    boolean due() {
+        return System.nanoTime() - lastCommitNanos >= intervalNanos;
+    }
+
+    /** Commits every partition that changed; returns false if a synchronous commit failed. */
+    boolean commitAll(boolean sync) {
+        boolean committed = commit(partitions.values(), sync);
+        if (committed) {
+            finishedSinceCommit = 0;
+        }
+        return committed;
+    }
+
+    /** Commits the position and metadata of those partitions that changed; returns false if a synchronous commit failed. */
+    boolean commit(Collection<PartitionState> states, boolean sync) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (PartitionState state : states) {
+            long position = state.progress.position();
+            String metadata = state.progress.metadata();
+            if (position != state.committedPosition || !metadata.equals(state.committedMetadata)) {
+                offsets.put(state.partition, new OffsetAndMetadata(position, metadata));
+                state.committedPosition = position;
+                state.committedMetadata = metadata;
+            }
+        }
+        if (offsets.isEmpty()) {
+            return true;
+        }
+        lastCommitNanos = System.nanoTime();
+        if (!sync) {
+            consumer.commitAsync(offsets, (committed, error) -> {
+                if (error != null) {
+                    LOG.debugf("%s: async commit failed (%s); the next commit covers it", name, error.toString());
+                    forget(offsets.keySet());
+                }
+            });
+            return true;
+        }
+        try {
+            Wakeups.retry(() -> {
+                consumer.commitSync(offsets);
+                return null;
+            });
+            return true;
+        } catch (RebalanceInProgressException e) {
+            LOG.debugf("%s: commit waits for the rebalance to finish", name);
+        } catch (RuntimeException e) {
+            LOG.warnf("%s: commit of %s failed (%s)", name, offsets.keySet(), e.toString());
+        }
+        forget(offsets.keySet());
+        return false;
+    }
+
+    /** A commit that failed: what it carried counts as not committed, so the next commit sends it again. */
+    private void forget(Collection<TopicPartition> failed) {
+        failed.forEach(partition -> {
+            PartitionState state = partitions.get(partition);
+            if (state != null) {
+                state.committedPosition = -1;
+            }
+        });
+    }
+}

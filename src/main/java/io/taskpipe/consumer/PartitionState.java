@@ -1,0 +1,28 @@
+package io.taskpipe.consumer;
+
+import org.apache.kafka.common.TopicPartition;
+
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * One partition this lane holds: its progress, what was last committed of it, and its deliveries not
+ * yet finished. Used by the poll thread only, except {@link #owned}, which task threads read.
+ */
+final class PartitionState {
+
+    final TopicPartition partition;
+    final PartitionProgress progress;
+    final Set<Delivery> deliveries = new HashSet<>();
+    /** False once the partition is revoked or lost: none of its deliveries may start any more. */
+    volatile boolean owned = true;
+    long committedPosition;
+    String committedMetadata;
+
+    PartitionState(TopicPartition partition, PartitionProgress progress, long committedPosition, String committedMetadata) {
+        this.partition = partition;
+        this.progress = progress;
+        this.committedPosition = committedPosition;
+        this.committedMetadata = committedMetadata;
+    }
+}

@@ -1,0 +1,78 @@
+package io.taskpipe.consumer;
+
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.jboss.logging.Logger;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Hands partitions over, inside the consumer's poll (on the poll thread):
+ * <ul>
+ *   <li><b>assigned</b>: each partition starts from what its previous owner committed, metadata included
+ *       (finished offsets to skip, starts to count);</li>
+ *   <li><b>revoked</b>: its records still waiting are dropped and nothing of it starts any more; its
+ *       running tasks get {@code revokeGrace} to finish, then are cancelled and fenced (their outcome is
+ *       never published) with their starts taken back; its progress is committed. Only then does the
+ *       new owner start it: one key never runs in two processes at once, and a hand-off is never
+ *       charged as a crash;</li>
+ *   <li><b>lost</b> (the group moved on without us): the same without the grace and the commit, which
+ *       can no longer succeed.</li>
+ * </ul>
+ */
+final class RebalanceHandler implements ConsumerRebalanceListener {
+
+    private static final Logger LOG = Logger.getLogger(RebalanceHandler.class);
+
+    private final LaneConsumer lane;
+    private final Consumer<?, ?> consumer;
+
+    RebalanceHandler(LaneConsumer lane, Consumer<?, ?> consumer) {
+        this.lane = lane;
+        this.consumer = consumer;
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
+        lane.pollInterrupted();
+        if (assigned.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> committed = Wakeups.retry(() -> consumer.committed(Set.copyOf(assigned)));
+        for (TopicPartition partition : assigned) {
+            OffsetAndMetadata last = committed.get(partition);
+            long position = last != null ? last.offset() : Wakeups.retry(() -> consumer.position(partition));
+            lane.committer().assign(partition, last, position);
+        }
+        lane.backpressure().assigned(consumer, assigned);
+        LOG.debugf("%s: assigned %s", lane.settings().name(), assigned);
+    }
+
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+        lane.pollInterrupted();
+        List<PartitionState> leaving = lane.release(revoked);
+        if (leaving.isEmpty()) {
+            return;
+        }
+        lane.awaitQuiet(leaving, lane.settings().revokeGrace());
+        lane.abandon(leaving);
+        lane.committer().commit(leaving, true);
+        lane.forget(leaving);
+        LOG.debugf("%s: revoked %s", lane.settings().name(), revoked);
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> lost) {
+        lane.pollInterrupted();
+        List<PartitionState> leaving = lane.release(lost);
+        lane.abandon(leaving);
+        lane.forget(leaving);
+        LOG.infof("%s: lost %s; their unfinished tasks will run again at the new owner", lane.settings().name(), lost);
+    }
+}
