@@ -27,7 +27,7 @@ class ContractSchemaTest {
                 .at("/properties/type/enum").forEach(t -> inSchema.add(t.asText()));
         Set<String> handlers = new TreeSet<>();
         try (var files = Files.walk(Path.of("src/main/java/io/taskpipe/tasks"))) {
-            Pattern type = Pattern.compile("public String type\\(\\) \\{\\s*return \"([^\"]+)\"");
+            Pattern type = Pattern.compile("super\\(\"([^\"]+)\", Lane\\.");
             for (Path file : files.filter(f -> f.toString().endsWith("Task.java")).toList()) {
                 Matcher m = type.matcher(Files.readString(file));
                 if (m.find() && !m.group(1).startsWith("test.")) { // test.* types are not part of the contract

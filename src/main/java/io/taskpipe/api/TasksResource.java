@@ -3,11 +3,9 @@ package io.taskpipe.api;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.taskpipe.config.TaskpipeConfig;
 import io.taskpipe.contract.ErrorCode;
+import io.taskpipe.contract.Rejection;
 import io.taskpipe.contract.TaskJson;
 import io.taskpipe.intake.Decoded;
 import io.taskpipe.intake.TaskDecoder;
@@ -20,20 +18,23 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Message;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Semaphore;
 
 /**
- * {@code POST /tasks}: one task or a JSON array of tasks, validated with the same decoder the lanes use
- * and published to the tasks topic all-or-nothing; answers {@code 202} with the ids once the broker has
- * them, or {@code 400} with a reason per invalid task. {@code GET /tasks/{id}}: the task's result once
- * it exists ({@code 404} until then).
+ * {@code POST /tasks}: one task or a JSON array of tasks, validated with the same decoder and size limit
+ * the lanes use, and published all or nothing in one transaction. Answers {@code 202} with the ids
+ * once the broker holds every task; {@code 400} with a reason per invalid task (nothing published);
+ * {@code 413} beyond {@code taskpipe.api.max-tasks} tasks; {@code 429} while more request bytes than
+ * {@code taskpipe.api.max-in-flight-bytes} are being handled; {@code 503} when the broker or the
+ * producers cannot take the batch now (nothing published). Both refusals carry {@code Retry-After}.
+ * {@code GET /tasks/{id}}: the task's result once it exists ({@code 404} until then).
  */
 @Path("/tasks")
 public class TasksResource {
@@ -44,28 +45,43 @@ public class TasksResource {
 
     private final TaskDecoder decoder;
     private final ResultsView view;
-    private final MutinyEmitter<byte[]> tasks;
+    private final BatchPublisher batches;
     private final TaskpipeConfig config;
+    /** Request bytes being handled, in KiB: a bound on what concurrent submissions hold in memory. */
+    private final Semaphore inFlightKib;
 
-    public TasksResource(TaskDecoder decoder, ResultsView view, @Channel("tasks-submit") MutinyEmitter<byte[]> tasks,
-                         TaskpipeConfig config) {
+    public TasksResource(TaskDecoder decoder, ResultsView view, BatchPublisher batches, TaskpipeConfig config) {
         this.decoder = decoder;
         this.view = view;
-        this.tasks = tasks;
+        this.batches = batches;
         this.config = config;
+        this.inFlightKib = new Semaphore((int) Math.min(Integer.MAX_VALUE, config.api().maxInFlightBytes() / 1024));
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    public Uni<Response> submit(byte[] body) {
+    public Response submit(byte[] body) {
+        int kib = (int) Math.min(config.api().maxInFlightBytes() / 1024, body.length / 1024 + 1);
+        if (!inFlightKib.tryAcquire(kib)) {
+            return refused(429, 1, "taskpipe is already handling " + config.api().maxInFlightBytes()
+                    + " bytes of submissions (taskpipe.api.max-in-flight-bytes); retry shortly");
+        }
+        try {
+            return admitted(body);
+        } finally {
+            inFlightKib.release(kib);
+        }
+    }
+
+    private Response admitted(byte[] body) {
         JsonNode root;
         try {
             root = TaskJson.MAPPER.readTree(body);
         } catch (StreamConstraintsException e) {
-            return Uni.createFrom().item(badRequest(List.of(new Problem(0, ErrorCode.PAYLOAD_TOO_LARGE, e.getOriginalMessage()))));
+            return badRequest(List.of(new Problem(0, ErrorCode.PAYLOAD_TOO_LARGE, e.getOriginalMessage())));
         } catch (IOException e) {
-            return Uni.createFrom().item(badRequest(List.of(new Problem(0, ErrorCode.MALFORMED_JSON, "not valid JSON: " + e.getMessage()))));
+            return badRequest(List.of(new Problem(0, ErrorCode.MALFORMED_JSON, "not valid JSON: " + e.getMessage())));
         }
         List<JsonNode> nodes = new ArrayList<>();
         if (root != null && root.isArray()) {
@@ -73,8 +89,12 @@ public class TasksResource {
         } else {
             nodes.add(root);
         }
+        if (nodes.size() > config.api().maxTasks()) {
+            return Response.status(Response.Status.REQUEST_ENTITY_TOO_LARGE).entity(Map.of("error", "a request may carry at most "
+                    + config.api().maxTasks() + " tasks (taskpipe.api.max-tasks), this one has " + nodes.size())).build();
+        }
         List<Problem> problems = new ArrayList<>();
-        List<Message<byte[]>> messages = new ArrayList<>();
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < nodes.size(); i++) {
             JsonNode node = nodes.get(i);
@@ -82,22 +102,29 @@ public class TasksResource {
                 object.put("id", UUID.randomUUID().toString());
             }
             switch (decoder.decode(node, null)) {
-                case Decoded.Rejected(var why) -> problems.add(new Problem(i, why.code(), why.reason()));
+                case Decoded.Rejected(Rejection why) -> problems.add(new Problem(i, why.code(), why.reason()));
                 case Decoded.Accepted accepted -> {
+                    byte[] value = TaskJson.write(node);
+                    Rejection tooLarge = decoder.tooLarge(accepted, value);
+                    if (tooLarge != null) {
+                        problems.add(new Problem(i, tooLarge.code(), tooLarge.reason()));
+                    }
                     ids.add(accepted.task().id());
-                    messages.add(Message.of(TaskJson.write(node)).addMetadata(
-                            OutgoingKafkaRecordMetadata.<String>builder().withKey(accepted.task().key()).build()));
+                    records.add(new ProducerRecord<>(config.topics().tasks(), accepted.task().key(), value));
                 }
             }
         }
         if (!problems.isEmpty()) {
-            return Uni.createFrom().item(badRequest(problems));
+            return badRequest(problems);
         }
-        if (messages.isEmpty()) {
-            return Uni.createFrom().item(badRequest(List.of(new Problem(0, ErrorCode.INVALID_TASK, "no tasks in the request"))));
+        if (records.isEmpty()) {
+            return badRequest(List.of(new Problem(0, ErrorCode.INVALID_TASK, "no tasks in the request")));
         }
-        return Uni.join().all(messages.stream().map(tasks::sendMessage).toList()).andFailFast()
-                .map(acked -> Response.accepted(Map.of("ids", ids, "topic", config.topics().tasks())).build());
+        return switch (batches.publish(records)) {
+            case PUBLISHED -> Response.accepted(Map.of("ids", ids, "topic", config.topics().tasks())).build();
+            case BUSY -> refused(503, 1, "every publisher is busy; nothing of this request was published, retry shortly");
+            case FAILED -> refused(503, 5, "the broker did not take the batch; nothing of this request was published");
+        };
     }
 
     @GET
@@ -116,5 +143,9 @@ public class TasksResource {
 
     private static Response badRequest(List<Problem> problems) {
         return Response.status(Response.Status.BAD_REQUEST).entity(Map.of("errors", problems)).build();
+    }
+
+    private static Response refused(int status, int retryAfterSeconds, String reason) {
+        return Response.status(status).header("Retry-After", retryAfterSeconds).entity(Map.of("error", reason)).build();
     }
 }

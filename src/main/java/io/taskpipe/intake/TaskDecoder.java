@@ -10,9 +10,11 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.taskpipe.config.TaskpipeConfig;
 import io.taskpipe.contract.ErrorCode;
+import io.taskpipe.contract.RecordSize;
 import io.taskpipe.contract.Rejection;
 import io.taskpipe.contract.Task;
 import io.taskpipe.contract.TaskJson;
+import io.taskpipe.contract.Timestamps;
 import io.taskpipe.intake.Decoded.Accepted;
 import io.taskpipe.intake.Decoded.Rejected;
 import io.taskpipe.tasks.TaskFailure;
@@ -22,8 +24,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -34,8 +39,6 @@ import java.util.stream.Collectors;
  */
 @ApplicationScoped
 public class TaskDecoder {
-
-    static final int MAX_ID_LENGTH = 200;
 
     private final TaskTypes types;
     private final Validator validator;
@@ -52,14 +55,34 @@ public class TaskDecoder {
         this.maxRecordBytes = maxRecordBytes;
     }
 
-    /** Decodes a record value; {@code recordKey} (may be null) is the ordering key when the task names none. */
-    public Decoded decode(byte[] value, String recordKey) {
+    /**
+     * Decodes a record a lane read. The record as a whole is checked first: its size (key, value and
+     * headers) and its key; then its value as a task. The record key is the ordering key when the task
+     * names none, and must equal the task's {@code key} when it names one.
+     */
+    public Decoded decode(ConsumerRecord<String, byte[]> record) {
+        int size = RecordSize.of(record);
+        if (size > maxRecordBytes) {
+            return rejected(ErrorCode.PAYLOAD_TOO_LARGE, "the record has " + size + " bytes (key, value and headers), more than the limit of "
+                    + maxRecordBytes, TaskIds.peek(record.value()), null, record.key());
+        }
+        String keyProblem = record.key() == null ? null : Keys.problem("the record key", record.key());
+        if (keyProblem != null) {
+            return rejected(ErrorCode.INVALID_KEY, keyProblem, TaskIds.peek(record.value()), null, null);
+        }
+        return decode(record.value(), record.key());
+    }
+
+    /** Whether a task submitted over HTTP, published as {@code value} with its key, stays within the lanes' size limit. */
+    public Rejection tooLarge(Accepted accepted, byte[] value) {
+        int size = value.length + accepted.task().key().getBytes(StandardCharsets.UTF_8).length;
+        return size <= maxRecordBytes ? null : new Rejection(ErrorCode.PAYLOAD_TOO_LARGE, "the task would be a record of " + size
+                + " bytes, more than the limit of " + maxRecordBytes, accepted.task().id(), accepted.task().type(), accepted.task().key());
+    }
+
+    private Decoded decode(byte[] value, String recordKey) {
         if (value == null) {
             return rejected(ErrorCode.MALFORMED_JSON, "the record has no value", null, null, recordKey);
-        }
-        if (value.length > maxRecordBytes) {
-            return rejected(ErrorCode.PAYLOAD_TOO_LARGE, "the record has " + value.length
-                    + " bytes, more than the limit of " + maxRecordBytes, null, null, recordKey);
         }
         JsonNode node;
         try {
@@ -90,6 +113,14 @@ public class TaskDecoder {
         if (problem != null) {
             ErrorCode code = task.version() != null && task.version() != Task.VERSION ? ErrorCode.UNSUPPORTED_VERSION : ErrorCode.INVALID_TASK;
             return rejected(code, problem, readableId, readableType, readableKey);
+        }
+        String keyProblem = task.key() == null ? null : Keys.problem("field 'key'", task.key());
+        if (keyProblem == null && task.key() != null && recordKey != null && !task.key().equals(recordKey)) {
+            keyProblem = "the record key '" + recordKey + "' differs from the task's key '" + task.key()
+                    + "': publish each task with its ordering key as the record key, or the key's order cannot hold";
+        }
+        if (keyProblem != null) {
+            return rejected(ErrorCode.INVALID_KEY, keyProblem, readableId, readableType, recordKey);
         }
         String key = task.key() != null ? task.key() : recordKey != null ? recordKey : task.id();
         task = task.withKey(key);
@@ -134,17 +165,18 @@ public class TaskDecoder {
         if (task.id() == null || task.id().isBlank()) {
             return "field 'id' is required";
         }
-        if (task.id().length() > MAX_ID_LENGTH || task.id().chars().anyMatch(Character::isISOControl)) {
-            return "field 'id' must be at most " + MAX_ID_LENGTH + " characters without control characters";
+        if (task.id().length() > Keys.MAX_LENGTH || task.id().chars().anyMatch(Character::isISOControl)) {
+            return "field 'id' must be at most " + Keys.MAX_LENGTH + " characters without control characters";
         }
         if (task.type() == null || task.type().isBlank()) {
             return "field 'type' is required";
         }
-        if (task.key() != null && (task.key().isEmpty() || task.key().length() > MAX_ID_LENGTH)) {
-            return "field 'key' must be 1 to " + MAX_ID_LENGTH + " characters";
-        }
         if (task.timeoutMs() != null && task.timeoutMs() <= 0) {
             return "field 'timeoutMs' must be positive";
+        }
+        if (task.createdAt() != null && !Timestamps.believable(task.createdAt(), Instant.now())) {
+            return "field 'createdAt' " + task.createdAt() + " lies outside the believable window, from " + Timestamps.MAX_AGE.toDays()
+                    + " days before this process's clock to " + Timestamps.MAX_SKEW.toMinutes() + " minutes after it";
         }
         return null;
     }

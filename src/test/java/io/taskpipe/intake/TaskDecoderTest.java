@@ -15,11 +15,19 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,18 +40,61 @@ class TaskDecoderTest {
             Validation.buildDefaultValidatorFactory().getValidator(), 1000);
 
     private Decoded decode(String json, String recordKey) {
-        return decoder.decode(json.getBytes(StandardCharsets.UTF_8), recordKey);
+        return decoder.decode(record(recordKey, json.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** A record as the consumer hands it over, with its serialized sizes. */
+    private static ConsumerRecord<String, byte[]> record(String key, byte[] value, Header... headers) {
+        int keySize = key == null ? ConsumerRecord.NULL_SIZE : key.getBytes(StandardCharsets.UTF_8).length;
+        return new ConsumerRecord<>("taskpipe.tasks", 0, 0L, System.currentTimeMillis(), TimestampType.CREATE_TIME, keySize,
+                value == null ? ConsumerRecord.NULL_SIZE : value.length, key, value, new RecordHeaders(headers), Optional.empty());
+    }
+
+    private Rejection rejection(String json, String recordKey) {
+        return ((Rejected) decode(json, recordKey)).rejection();
     }
 
     @Test
     void acceptsAFullTaskAndBindsItsParams() {
+        Instant created = Instant.now().minusSeconds(60).truncatedTo(ChronoUnit.MILLIS);
         Accepted accepted = (Accepted) decode("""
                 {"version":1,"id":"t1","type":"io.sleep","key":"k","seq":17,
-                 "createdAt":"2026-11-22T10:15:30.123Z","timeoutMs":500,"params":{"millis":5}}""", "record-key");
+                 "createdAt":"%s","timeoutMs":500,"params":{"millis":5}}""".formatted(created), "k");
         assertThat(accepted.task().key()).isEqualTo("k");
         assertThat(accepted.task().seq()).isEqualTo(17);
-        assertThat(accepted.task().createdAt()).isEqualTo(Instant.parse("2026-11-22T10:15:30.123Z"));
+        assertThat(accepted.task().createdAt()).isEqualTo(created);
         assertThat(accepted.params()).isEqualTo(new SleepTask.Params(5L));
+    }
+
+    @Test
+    void aRecordKeyThatDiffersFromTheTasksKeyIsRejected() {
+        Rejection mismatch = rejection("{\"id\":\"t1\",\"type\":\"io.sleep\",\"key\":\"k\",\"params\":{\"millis\":1}}", "other");
+        assertThat(mismatch.code()).isEqualTo(ErrorCode.INVALID_KEY);
+        assertThat(mismatch.reason()).contains("'other' differs from the task's key 'k'");
+        assertThat(mismatch.taskId()).isEqualTo("t1");
+    }
+
+    @Test
+    void keysWithControlCharactersOrOfMoreThan200CharactersAreRejected() {
+        String task = "{\"id\":\"t1\",\"type\":\"io.sleep\",\"params\":{\"millis\":1}}";
+        assertThat(rejection(task, "a\u001b[2Jb").code()).isEqualTo(ErrorCode.INVALID_KEY);
+        Rejection longKey = rejection(task, "k".repeat(201));
+        assertThat(longKey.code()).isEqualTo(ErrorCode.INVALID_KEY);
+        assertThat(longKey.taskId()).as("the id is still read, so its waiter gets a result").isEqualTo("t1");
+        assertThat(rejection("{\"id\":\"t1\",\"type\":\"io.sleep\",\"key\":\"a\\tb\",\"params\":{\"millis\":1}}", null).code())
+                .isEqualTo(ErrorCode.INVALID_KEY);
+        assertThat(((Accepted) decode(task, "k".repeat(200))).task().key()).hasSize(200);
+    }
+
+    @Test
+    void createdAtOutsideTheBelievableWindowIsRejected() {
+        for (String createdAt : List.of("1500-01-01T00:00:00Z", Instant.now().plus(Duration.ofHours(1)).toString(),
+                Instant.now().minus(Duration.ofDays(31)).toString())) {
+            Rejection rejected = rejection("{\"id\":\"t1\",\"type\":\"compute.sum\",\"createdAt\":\"" + createdAt
+                    + "\",\"params\":{\"n\":1}}", null);
+            assertThat(rejected.code()).as(createdAt).isEqualTo(ErrorCode.INVALID_TASK);
+            assertThat(rejected.reason()).contains("field 'createdAt'").contains("believable window");
+        }
     }
 
     @Test
@@ -88,12 +139,24 @@ class TaskDecoderTest {
 
     @Test
     void rejectsOversizedRecordsAndDeepNestingBeforeBindingThem() {
-        Rejection large = ((Rejected) decoder.decode(new byte[1001], null)).rejection();
+        Rejection large = ((Rejected) decoder.decode(record(null, new byte[1001]))).rejection();
         assertThat(large.code()).isEqualTo(ErrorCode.PAYLOAD_TOO_LARGE);
         String deep = "{\"id\":\"t\",\"type\":\"io.sleep\",\"params\":" + "[".repeat(40) + "]".repeat(40) + "}";
         Rejection nested = ((Rejected) decode(deep, null)).rejection();
         assertThat(nested.code()).isEqualTo(ErrorCode.PAYLOAD_TOO_LARGE);
         assertThat(nested.reason()).contains("nesting depth");
+    }
+
+    @Test
+    void anOversizedRecordStillNamesItsTaskAndItsHeadersAndKeyCount() {
+        String oversized = "{\"id\":\"big-1\",\"type\":\"file.read\",\"params\":{\"path\":\"" + "\\u0001".repeat(200) + "\"}}";
+        Rejection large = ((Rejected) decoder.decode(record(null, oversized.getBytes(StandardCharsets.UTF_8)))).rejection();
+        assertThat(large.code()).isEqualTo(ErrorCode.PAYLOAD_TOO_LARGE);
+        assertThat(large.taskId()).isEqualTo("big-1");
+        byte[] small = "{\"id\":\"t2\",\"type\":\"io.sleep\",\"params\":{\"millis\":1}}".getBytes(StandardCharsets.UTF_8);
+        Rejection headers = ((Rejected) decoder.decode(record(null, small, new RecordHeader("filler", new byte[1000])))).rejection();
+        assertThat(headers.code()).as("headers count toward the limit").isEqualTo(ErrorCode.PAYLOAD_TOO_LARGE);
+        assertThat(headers.taskId()).isEqualTo("t2");
     }
 
     @Test
