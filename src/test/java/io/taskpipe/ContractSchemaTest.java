@@ -27,7 +27,8 @@ class ContractSchemaTest {
                 .at("/properties/type/enum").forEach(t -> inSchema.add(t.asText()));
         Set<String> handlers = new TreeSet<>();
         try (var files = Files.walk(Path.of("src/main/java/io/taskpipe/tasks"))) {
-            Pattern type = Pattern.compile("public String type\\(\\) \\{\\s*return \"([^\"]+)\"");
+            // a handler names its type first in its call to the TaskHandler constructor: super("file.hash", Lane.IO, ...)
+            Pattern type = Pattern.compile("\\bsuper\\(\\s*\"([^\"]+)\"");
             for (Path file : files.filter(f -> f.toString().endsWith("Task.java")).toList()) {
                 Matcher m = type.matcher(Files.readString(file));
                 if (m.find() && !m.group(1).startsWith("test.")) { // test.* types are not part of the contract
