@@ -2,6 +2,7 @@ package io.taskpipe;
 
 import io.smallrye.config.WithName;
 import io.taskpipe.config.TaskpipeConfig;
+import io.taskpipe.testing.DocExamples;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -22,14 +23,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The README cannot drift from the code: its configuration table and its Java example are checked here. */
 class ReadmeTest {
 
-    static String readme() throws IOException {
-        return Files.readString(Path.of("README.md"));
-    }
-
     @Test
     void configurationTableListsExactlyTheKeysOfTheConfigMapping() throws IOException {
         Set<String> documented = new TreeSet<>();
-        String table = readme().split("<!-- config-table -->")[1].split("\n## ")[0];
+        String table = DocExamples.table(DocExamples.README, "<!-- config-table -->");
         Matcher key = Pattern.compile("^\\| `(taskpipe\\.[^`]+)` \\|", Pattern.MULTILINE).matcher(table);
         while (key.find()) {
             documented.add(key.group(1));
@@ -66,7 +63,7 @@ class ReadmeTest {
     void javaExampleIsTheCompiledOne() throws IOException {
         String source = Files.readString(Path.of("src/test/java/io/taskpipe/examples/PublishTaskExample.java"));
         String compiled = source.split("// example:start\n")[1].split("\n\\s*// example:end")[0];
-        String documented = readme().split("<!-- readme-example: java -->\n```java\n")[1].split("\n```")[0];
-        assertThat(documented).isEqualTo(compiled.stripIndent().strip());
+        assertThat(DocExamples.language(DocExamples.README, "publish-java")).isEqualTo("java");
+        assertThat(DocExamples.block(DocExamples.README, "publish-java")).isEqualTo(compiled.stripIndent().strip());
     }
 }
