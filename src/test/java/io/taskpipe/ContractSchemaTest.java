@@ -44,7 +44,7 @@ class ContractSchemaTest {
     void everyExampleTaskAndResultIsValid() throws IOException {
         JsonNode demo = Pipeline.JSON.readTree(ReadmeExamplesIT.submitAllBody());
         demo.forEach(task -> Schemas.assertValid(Schemas.TASK, task));
-        String contractExample = DocExamples.block(DocExamples.README, "task");
+        String contractExample = DocExamples.block(DocExamples.CONTRACT, "task");
         Schemas.assertValid(Schemas.TASK, Pipeline.JSON.readTree(contractExample));
         String resultExample = DocExamples.block(DocExamples.README, "result");
         Schemas.assertValid(Schemas.RESULT, Pipeline.JSON.readTree(resultExample));

@@ -20,8 +20,11 @@ import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The README cannot drift from the code: its configuration table and its Java example are checked here. */
-class ReadmeTest {
+/**
+ * The docs cannot drift from the code: the configuration table and the contract's Java example are checked here,
+ * each read from the page it is on through {@link DocExamples}.
+ */
+class DocsTest {
 
     @Test
     void configurationTableListsExactlyTheKeysOfTheConfigMapping() throws IOException {
@@ -63,7 +66,7 @@ class ReadmeTest {
     void javaExampleIsTheCompiledOne() throws IOException {
         String source = Files.readString(Path.of("src/test/java/io/taskpipe/examples/PublishTaskExample.java"));
         String compiled = source.split("// example:start\n")[1].split("\n\\s*// example:end")[0];
-        assertThat(DocExamples.language(DocExamples.README, "publish-java")).isEqualTo("java");
-        assertThat(DocExamples.block(DocExamples.README, "publish-java")).isEqualTo(compiled.stripIndent().strip());
+        assertThat(DocExamples.language(DocExamples.CONTRACT, "publish-java")).isEqualTo("java");
+        assertThat(DocExamples.block(DocExamples.CONTRACT, "publish-java")).isEqualTo(compiled.stripIndent().strip());
     }
 }
