@@ -29,7 +29,7 @@ class DocsTest {
     @Test
     void configurationTableListsExactlyTheKeysOfTheConfigMapping() throws IOException {
         Set<String> documented = new TreeSet<>();
-        String table = DocExamples.table(DocExamples.README, "<!-- config-table -->");
+        String table = DocExamples.table(DocExamples.CONFIGURATION, "<!-- config-table -->");
         Matcher key = Pattern.compile("^\\| `(taskpipe\\.[^`]+)` \\|", Pattern.MULTILINE).matcher(table);
         while (key.find()) {
             documented.add(key.group(1));
