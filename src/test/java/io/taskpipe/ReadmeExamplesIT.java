@@ -25,7 +25,10 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The README's examples, run as written (only the address of taskpipe's HTTP port is the test's). */
+/**
+ * The README's examples and the Java example of docs/contract.md, run as written (only the address of taskpipe's
+ * HTTP port is the test's).
+ */
 @QuarkusTest
 @WithTestResource(KafkaBroker.class)
 class ReadmeExamplesIT {
