@@ -6,6 +6,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.taskpipe.examples.PublishTaskExample;
+import io.taskpipe.testing.DocExamples;
 import io.taskpipe.testing.KafkaBroker;
 import io.taskpipe.testing.Pipeline;
 import io.taskpipe.testing.Schemas;
@@ -24,14 +25,18 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The README's examples, run as written (only the address of taskpipe's HTTP port is the test's). */
+/**
+ * The README's examples and the Java example of docs/contract.md, run as written (only the address of taskpipe's
+ * HTTP port is the test's).
+ */
 @QuarkusTest
 @WithTestResource(KafkaBroker.class)
 class ReadmeExamplesIT {
 
     /** The JSON array of the README's "submit one task of each type" request. */
-    static String submitAllBody(String readme) {
-        String block = readme.split("<!-- readme-example: submit-all -->\n```bash\n")[1].split("\n```")[0];
+    static String submitAllBody() {
+        assertThat(DocExamples.language(DocExamples.README, "submit-all")).isEqualTo("bash");
+        String block = DocExamples.block(DocExamples.README, "submit-all");
         return block.substring(block.indexOf("-d '") + 4, block.lastIndexOf('\''));
     }
 
@@ -41,7 +46,7 @@ class ReadmeExamplesIT {
             Files.copy(Path.of("data", file), KafkaBroker.filesDir().resolve(file), StandardCopyOption.REPLACE_EXISTING);
         }
         // the test's url.fetch may reach 127.0.0.2 only (see application.properties): where taskpipe listens too
-        String body = submitAllBody(ReadmeTest.readme()).replace("localhost:8080", "127.0.0.2:" + RestAssured.port);
+        String body = submitAllBody().replace("localhost:8080", "127.0.0.2:" + RestAssured.port);
         List<String> ids = new ArrayList<>();
         Pipeline.JSON.readTree(body).forEach(task -> ids.add(task.get("id").asText()));
         assertThat(ids).hasSize(8);

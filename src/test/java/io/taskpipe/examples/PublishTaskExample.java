@@ -6,7 +6,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.util.Map;
 
-/** The README's "publish from Java" example, compiled and run by ReadmeExamplesIT so it cannot rot. */
+/** The "publish from Java" example of docs/contract.md, compiled and run by ReadmeExamplesIT so it cannot rot (DocsTest checks the page shows this code). */
 public final class PublishTaskExample {
 
     public static void main(String[] args) throws Exception {
