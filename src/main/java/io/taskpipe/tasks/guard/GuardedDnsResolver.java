@@ -10,7 +10,7 @@ import java.net.InetAddress;
  * host here, through {@link UrlGuard#resolveAllowed}, and the client connects only to the addresses
  * returned. Resolving, checking and connecting thus use the same addresses, and a DNS answer that
  * changes after the check (DNS rebinding) reaches nothing. HttpClient 5.6 asks this for IP literals
- * too, so a literal is checked like a name ({@code GuardedFetchTest} pins that).
+ * too, so a literal is checked like a name ({@code UrlFetchGuardTest} pins that).
  */
 public final class GuardedDnsResolver implements DnsResolver {
 
