@@ -18,8 +18,9 @@ import java.util.regex.Pattern;
  * Decides which URLs {@code url.fetch} may reach (OWASP SSRF guidance): http and https only, no user
  * info, the host not on the denylist, every address the host resolves to public unless it lies in an
  * allowed CIDR (or is loopback with {@code allow-loopback}), and the host on the allowlist when one is
- * set. The denylist wins over everything. Checked before each request and redirect hop, and again by
- * the {@link EgressProxy} when it connects.
+ * set. The denylist wins over everything. {@code url.fetch} checks the URL of each request and redirect
+ * hop with {@link #checkUrl}; its HTTP client resolves every host it connects to through
+ * {@link #resolveAllowed} ({@link GuardedDnsResolver}), so the addresses checked are the ones connected to.
  */
 @ApplicationScoped
 public class UrlGuard {
@@ -50,6 +51,7 @@ public class UrlGuard {
     private final HostList allowed;
     private final HostList denied;
     private final boolean allowLoopback;
+    private final HostLookup lookup;
 
     @Inject
     public UrlGuard(TaskpipeConfig config) {
@@ -61,13 +63,31 @@ public class UrlGuard {
     }
 
     public UrlGuard(List<String> allowHosts, List<String> denyHosts, boolean allowLoopback) {
+        this(allowHosts, denyHosts, allowLoopback, InetAddress::getAllByName);
+    }
+
+    /** A guard that resolves names with {@code lookup} (tests stand in for DNS with it). */
+    public UrlGuard(List<String> allowHosts, List<String> denyHosts, boolean allowLoopback, HostLookup lookup) {
         this.allowed = new HostList(allowHosts);
         this.denied = new HostList(denyHosts);
         this.allowLoopback = allowLoopback;
+        this.lookup = lookup;
+    }
+
+    /** How a host name becomes addresses: the machine's resolver unless a test says otherwise. */
+    @FunctionalInterface
+    public interface HostLookup {
+        InetAddress[] lookup(String host) throws UnknownHostException;
     }
 
     /** Checks a URL and returns the addresses its host resolves to, all of them allowed. */
     public List<InetAddress> check(URI uri) {
+        checkUrl(uri);
+        return resolveAllowed(uri.getHost());
+    }
+
+    /** Checks what the URL alone tells: http or https, no user info, a host. Its addresses are checked on connecting. */
+    public void checkUrl(URI uri) {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
             throw forbidden("url " + uri + ": scheme '" + scheme + "' is not allowed; use http or https");
@@ -78,14 +98,13 @@ public class UrlGuard {
         if (uri.getHost() == null || uri.getHost().isEmpty()) {
             throw forbidden("url " + uri + ": no host");
         }
-        return resolveAllowed(uri.getHost());
     }
 
     /**
      * Resolves a host and returns its addresses when every one of them may be fetched: the host not
      * on the denylist, no address in a denied block (unless in an allowed one), and the host on the
-     * allowlist when there is one.
-     * The egress proxy calls this again at the moment it connects.
+     * allowlist when there is one. {@code url.fetch}'s HTTP client calls this for every connection it
+     * opens, IP literals included, and connects only to the addresses returned.
      */
     public List<InetAddress> resolveAllowed(String rawHost) {
         String host = rawHost.toLowerCase(Locale.ROOT);
@@ -154,12 +173,16 @@ public class UrlGuard {
         return address;
     }
 
-    private static List<InetAddress> resolve(String host) {
+    private List<InetAddress> resolve(String host) {
         try {
-            return List.of(InetAddress.getAllByName(host));
+            List<InetAddress> addresses = List.of(lookup.lookup(host));
+            if (!addresses.isEmpty()) {
+                return addresses;
+            }
         } catch (UnknownHostException e) {
-            throw new TaskFailure(ErrorCode.NOT_FOUND, "cannot resolve host '" + host + "'");
+            // not found, as below
         }
+        throw new TaskFailure(ErrorCode.NOT_FOUND, "cannot resolve host '" + host + "'");
     }
 
     private static TaskFailure forbidden(String why) {

@@ -6,33 +6,31 @@ import io.taskpipe.contract.Lane;
 import io.taskpipe.tasks.TaskContext;
 import io.taskpipe.tasks.TaskFailure;
 import io.taskpipe.tasks.TaskHandler;
-import io.taskpipe.tasks.guard.EgressProxy;
+import io.taskpipe.tasks.guard.GuardedHttpClient;
 import io.taskpipe.tasks.guard.UrlGuard;
 import jakarta.annotation.PreDestroy;
-import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import jakarta.validation.constraints.NotBlank;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ProxySelector;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
 
 /**
- * {@code url.fetch}: an HTTP GET with {@link HttpClient}. Every connection goes through the
- * {@link EgressProxy}, which checks the address it connects to; redirects are followed by hand so
- * that every hop passes the {@link UrlGuard} first. The body is streamed into a SHA-256 and cut off
- * at the size limit; compressed bodies are neither asked for nor decoded, so a "zip bomb" costs only
- * its compressed size. Unreachable servers and 429/5xx answers are transient failures (retried).
+ * {@code url.fetch}: an HTTP GET through the {@link GuardedHttpClient}, which connects only to
+ * addresses the {@link UrlGuard} allowed when it resolved them. Redirects are followed by hand so
+ * that every hop is checked. The body is streamed into a SHA-256 and cut off at the size limit;
+ * compressed bodies are neither asked for nor decoded, so a "zip bomb" costs only its compressed
+ * size. Unreachable servers and 429/5xx answers are transient failures (retried).
  */
 @Singleton
 public class UrlFetchTask extends TaskHandler<UrlFetchTask.Params> {
@@ -44,8 +42,7 @@ public class UrlFetchTask extends TaskHandler<UrlFetchTask.Params> {
     }
 
     private final UrlGuard guard;
-    private final EgressProxy proxy;
-    private final HttpClient client;
+    private final GuardedHttpClient client;
     private final long maxBodyBytes;
     private final int maxRedirects;
 
@@ -59,19 +56,12 @@ public class UrlFetchTask extends TaskHandler<UrlFetchTask.Params> {
         this.guard = guard;
         this.maxBodyBytes = maxBodyBytes;
         this.maxRedirects = maxRedirects;
-        this.proxy = new EgressProxy(guard, connectTimeout);
-        this.client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .proxy(ProxySelector.of(proxy.address()))
-                .connectTimeout(connectTimeout)
-                .build();
+        this.client = new GuardedHttpClient(guard, connectTimeout);
     }
 
     @PreDestroy
-    void close() {
+    void close() throws IOException {
         client.close();
-        proxy.close();
     }
 
     @Override
@@ -84,82 +74,64 @@ public class UrlFetchTask extends TaskHandler<UrlFetchTask.Params> {
         URI uri = parse(params.url());
         long start = System.nanoTime();
         for (int hop = 0; ; hop++) {
-            guard.check(uri);
-            HttpResponse<InputStream> response = send(uri, context);
-            double ttfbMs = (System.nanoTime() - start) / 1e6;
-            try (InputStream body = response.body()) {
-                refusedByProxy(response);
-                int status = response.statusCode();
-                String location = response.headers().firstValue("location").orElse(null);
-                if (status / 100 == 3 && location != null) {
-                    if (hop >= maxRedirects) {
-                        throw new TaskFailure(ErrorCode.FORBIDDEN_URL, "forbidden: more than " + maxRedirects + " redirects, the last to " + location);
+            guard.checkUrl(uri); // its addresses are checked by the client's resolver, on connecting
+            Duration remaining = context.remaining();
+            if (remaining.isZero()) {
+                context.checkDeadline();
+            }
+            HttpGet get = GuardedHttpClient.get(uri, remaining);
+            try (ClassicHttpResponse response = client.open(get)) {
+                try {
+                    double ttfbMs = (System.nanoTime() - start) / 1e6;
+                    int status = response.getCode();
+                    Header location = response.getFirstHeader("Location");
+                    if (status / 100 == 3 && location != null) {
+                        if (hop >= maxRedirects) {
+                            throw new TaskFailure(ErrorCode.FORBIDDEN_URL,
+                                    "forbidden: more than " + maxRedirects + " redirects, the last to " + location.getValue());
+                        }
+                        uri = uri.resolve(parse(location.getValue()));
+                        continue;
                     }
-                    uri = uri.resolve(parse(location));
-                    continue;
+                    failIfError(status, uri);
+                    return digest(response.getEntity(), status, ttfbMs, context);
+                } finally {
+                    get.cancel(); // closes the connection before the response: see GuardedHttpClient.open
                 }
-                if (status == 404 || status == 410) {
-                    throw new TaskFailure(ErrorCode.NOT_FOUND, "GET " + uri + " answered " + status);
-                }
-                if (status == 429 || status >= 500) {
-                    throw TaskFailure.transientFailure(ErrorCode.UNAVAILABLE, "GET " + uri + " answered " + status, null);
-                }
-                if (status >= 400) {
-                    throw new TaskFailure(ErrorCode.HTTP_ERROR, "GET " + uri + " answered " + status);
-                }
-                return digest(body, status, ttfbMs, context);
+            } catch (IOException e) {
+                throw GuardedHttpClient.failure(e, uri);
             }
         }
     }
 
-    private HttpResponse<InputStream> send(URI uri, TaskContext context) throws IOException, InterruptedException {
-        Duration remaining = context.remaining();
-        if (remaining.isZero()) {
-            context.checkDeadline();
+    private static void failIfError(int status, URI uri) {
+        if (status == 404 || status == 410) {
+            throw new TaskFailure(ErrorCode.NOT_FOUND, "GET " + uri + " answered " + status);
         }
-        HttpRequest request = HttpRequest.newBuilder(uri).GET().timeout(remaining).header("Accept-Encoding", "identity").build();
-        try {
-            return client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        } catch (HttpConnectTimeoutException e) {
-            throw TaskFailure.transientFailure(ErrorCode.UNAVAILABLE, "GET " + uri + ": connect timed out", e);
-        } catch (HttpTimeoutException e) {
-            throw new TaskFailure(ErrorCode.DEADLINE_EXCEEDED, "GET " + uri + " timed out: " + e.getMessage(), e);
-        } catch (IOException e) {
-            if (Thread.currentThread().isInterrupted()) {
-                throw new InterruptedException("GET " + uri + " interrupted");
-            }
-            String message = String.valueOf(e.getMessage());
-            if (message.contains("Unable to tunnel through proxy") && message.contains("403")) {
-                throw new TaskFailure(ErrorCode.FORBIDDEN_URL, "GET " + uri + ": refused at connect time by the egress proxy", e);
-            }
-            throw TaskFailure.transientFailure(ErrorCode.UNAVAILABLE, "GET " + uri + " failed: " + e, e);
+        if (status == 429 || status >= 500) {
+            throw TaskFailure.transientFailure(ErrorCode.UNAVAILABLE, "GET " + uri + " answered " + status, null);
+        }
+        if (status >= 400) {
+            throw new TaskFailure(ErrorCode.HTTP_ERROR, "GET " + uri + " answered " + status);
         }
     }
 
-    private Output digest(InputStream body, int status, double ttfbMs, TaskContext context) throws IOException {
+    private Output digest(HttpEntity entity, int status, double ttfbMs, TaskContext context) throws IOException {
         MessageDigest digest = FileHashTask.sha256();
-        byte[] buffer = new byte[64 * 1024];
         long bytes = 0;
-        for (int n; (n = body.read(buffer)) > 0; ) {
-            context.checkDeadline();
-            bytes += n;
-            if (bytes > maxBodyBytes) {
-                throw new TaskFailure(ErrorCode.TOO_LARGE, "body larger than the limit of " + maxBodyBytes + " bytes");
+        if (entity != null) {
+            byte[] buffer = new byte[64 * 1024];
+            InputStream body = entity.getContent();
+            for (int n; (n = body.read(buffer)) >= 0; ) {
+                context.checkDeadline();
+                bytes += n;
+                if (bytes > maxBodyBytes) {
+                    throw new TaskFailure(ErrorCode.TOO_LARGE, "body larger than the limit of " + maxBodyBytes + " bytes");
+                }
+                digest.update(buffer, 0, n);
             }
-            digest.update(buffer, 0, n);
         }
         return new Output(status, bytes, HexFormat.of().formatHex(digest.digest()), ttfbMs);
-    }
-
-    /** The egress proxy's answer when it refused to connect (or to relay): a permanent failure with its reason. */
-    private static void refusedByProxy(HttpResponse<?> response) {
-        String refused = response.headers().firstValue(EgressProxy.REFUSED_HEADER).orElse(null);
-        if (refused != null) {
-            int colon = refused.indexOf(':');
-            ErrorCode code = ErrorCode.valueOf(refused.substring(0, colon));
-            String reason = refused.substring(colon + 1).trim();
-            throw code == ErrorCode.UNAVAILABLE ? TaskFailure.transientFailure(code, reason, null) : new TaskFailure(code, reason);
-        }
     }
 
     private static URI parse(String url) {
