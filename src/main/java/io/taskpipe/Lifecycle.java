@@ -3,6 +3,7 @@ package io.taskpipe;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.taskpipe.config.SettingsCheck;
 import io.taskpipe.config.TaskpipeConfig;
 import io.taskpipe.embedded.EmbeddedKafka;
 import io.taskpipe.embedded.LocalWorkers;
@@ -45,12 +46,11 @@ public class Lifecycle {
         // SIGTERM (docker stop, Kubernetes) is the normal way to stop: drain gracefully and exit 0,
         // not with the JVM's 143 for a signal.
         Signal.handle(new Signal("TERM"), signal -> Quarkus.asyncExit(0));
+        SettingsCheck.verify(config);
         LOG.infof("taskpipe starting as %s, Kafka at %s", config.role().name().toLowerCase().replace('_', '-'), clients.bootstrapServers());
         embedded.start();
-        if (config.topics().create()) {
-            try (Admin admin = clients.newAdmin()) {
-                Topics.ensure(admin, config.topics());
-            }
+        try (Admin admin = clients.newAdmin()) {
+            Topics.prepare(admin, config.topics());
         }
         if (config.role().dispatches()) {
             lanes.startIo();

@@ -1,55 +1,139 @@
 package io.taskpipe.kafka;
 
-import io.taskpipe.config.TaskpipeConfig;
+import io.taskpipe.config.TopicsConfig;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.jboss.logging.Logger;
 
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** Creates taskpipe's topics when they are missing (dispatchers and workers both do, whoever starts first). */
+/**
+ * taskpipe's topics at start (dispatchers and workers both do this, whoever starts first): creates the
+ * missing ones, replicated and with a {@code min.insync.replicas} that makes {@code acks=all} mean
+ * what it says, and warns about existing ones where it means less.
+ */
 public final class Topics {
 
     private static final Logger LOG = Logger.getLogger(Topics.class);
+    private static final int TIMEOUT_SECONDS = 60;
+
+    /** How the topics taskpipe creates are replicated: {@code replicas} copies, {@code minInsync} of them in every write. */
+    record Durability(int replicas, int minInsync) {
+
+        /** The configured durability, or 3 copies (fewer on a smaller cluster) and one less in every write. */
+        static Durability of(TopicsConfig topics, int brokers) {
+            int replicas = topics.replicationFactor().orElse(Math.max(1, Math.min(3, brokers)));
+            int minInsync = topics.minInsyncReplicas().orElse(Math.max(1, replicas - 1));
+            if (minInsync > replicas) {
+                throw new IllegalStateException("taskpipe.topics.min-insync-replicas (" + minInsync
+                        + ") is larger than the replication factor (" + replicas + "): no write could ever be acknowledged");
+            }
+            if (replicas > brokers) {
+                throw new IllegalStateException("taskpipe.topics.replication-factor is " + replicas + " but the cluster has "
+                        + brokers + " broker(s); lower it, or create the topics yourself and set taskpipe.topics.create=false");
+            }
+            return new Durability(replicas, minInsync);
+        }
+
+        /** Why {@code acks=all} is weaker on this topic than it looks, or null. */
+        static String weakness(int replicas, int minInsync, int brokers) {
+            if (replicas == 1 && brokers > 1) {
+                return "has a single replica on a cluster of " + brokers + " brokers: losing that broker loses its records";
+            }
+            if (replicas > 1 && minInsync < 2) {
+                return "has min.insync.replicas=" + minInsync + ": with acks=all a write is acknowledged once the leader alone has it";
+            }
+            return null;
+        }
+    }
 
     private Topics() {
     }
 
-    public static void ensure(Admin admin, TaskpipeConfig.Topics topics) {
-        Optional<Short> replication = topics.replicationFactor() < 0 ? Optional.empty() : Optional.of(topics.replicationFactor());
-        List<NewTopic> wanted = List.of(
-                new NewTopic(topics.tasks(), Optional.of(topics.partitions()), replication),
-                new NewTopic(topics.cpuTasks(), Optional.of(topics.partitions()), replication),
-                new NewTopic(topics.results(), Optional.of(topics.partitions()), replication),
-                new NewTopic(topics.dlq(), Optional.of(1), replication));
+    /**
+     * Creates the missing topics when {@code create} is set, and warns about weakly replicated ones. Without
+     * {@code create}, the topics are an operator's: a check that fails (no rights to describe them) is only logged.
+     */
+    public static void prepare(Admin admin, TopicsConfig topics) {
+        List<String> names = List.of(topics.tasks(), topics.cpuTasks(), topics.results(), topics.dlq());
+        if (!topics.create()) {
+            try {
+                int brokers = admin.describeCluster().nodes().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).size();
+                warnAboutWeakOnes(admin, names, brokers);
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.warnf("cannot check taskpipe's topics (%s); continuing", e.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return;
+        }
         try {
-            Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
-            List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t.name())).toList();
-            if (missing.isEmpty()) {
-                return;
+            int brokers = admin.describeCluster().nodes().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).size();
+            Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            List<String> missing = names.stream().filter(name -> !existing.contains(name)).toList();
+            if (!missing.isEmpty()) {
+                create(admin, topics, missing, Durability.of(topics, brokers));
             }
-            for (var entry : admin.createTopics(missing).values().entrySet()) {
-                try {
-                    entry.getValue().get(60, TimeUnit.SECONDS);
-                    LOG.infof("created topic %s", entry.getKey());
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw e;
-                    }
-                }
-            }
+            warnAboutWeakOnes(admin, names.stream().filter(existing::contains).toList(), brokers);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot create taskpipe's topics on " + topics.tasks()
-                    + " etc.: " + e.getMessage() + " (is the broker reachable? set taskpipe.topics.create=false to skip)", e);
+            throw new IllegalStateException("cannot prepare taskpipe's topics (" + String.join(", ", names) + "): " + e.getMessage()
+                    + " (is the broker reachable? set taskpipe.topics.create=false to leave the topics to an operator)", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while creating topics", e);
+            throw new IllegalStateException("interrupted while preparing topics", e);
+        }
+    }
+
+    private static void create(Admin admin, TopicsConfig topics, List<String> missing, Durability durability)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        List<NewTopic> wanted = new ArrayList<>();
+        for (String name : missing) {
+            int partitions = name.equals(topics.dlq()) ? 1 : topics.partitions();
+            wanted.add(new NewTopic(name, partitions, (short) durability.replicas())
+                    .configs(Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(durability.minInsync()))));
+        }
+        for (var entry : admin.createTopics(wanted).values().entrySet()) {
+            try {
+                entry.getValue().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                LOG.infof("created topic %s (%d replica(s), min.insync.replicas=%d)", entry.getKey(), durability.replicas(), durability.minInsync());
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static void warnAboutWeakOnes(Admin admin, List<String> names, int brokers) throws InterruptedException {
+        if (names.isEmpty()) {
+            return;
+        }
+        try {
+            Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            List<ConfigResource> resources = names.stream().map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name)).toList();
+            Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            for (ConfigResource resource : resources) {
+                int replicas = described.get(resource.name()).partitions().getFirst().replicas().size();
+                ConfigEntry minInsync = configs.get(resource).get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG);
+                String weakness = Durability.weakness(replicas, minInsync == null ? 1 : Integer.parseInt(minInsync.value()), brokers);
+                if (weakness != null) {
+                    LOG.warnf("topic %s %s (see docs/operations.md, durable topics)", resource.name(), weakness);
+                }
+            }
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            LOG.warnf("cannot check the replication of taskpipe's topics (%s); continuing", e.toString());
         }
     }
 }

@@ -2,6 +2,11 @@ package io.taskpipe.lanes;
 
 import io.quarkus.runtime.Quarkus;
 import io.taskpipe.config.ExecutorKind;
+import io.taskpipe.config.CpuLaneConfig;
+import io.taskpipe.config.IoLaneConfig;
+import io.taskpipe.config.LaneConfig;
+import io.taskpipe.config.RetriesConfig;
+import io.taskpipe.config.TasksConfig;
 import io.taskpipe.config.TaskpipeConfig;
 import io.taskpipe.consumer.ConsumerSettings;
 import io.taskpipe.consumer.LaneConsumer;
@@ -57,7 +62,7 @@ public class Lanes {
 
     /** The dispatcher's lane: reads the tasks topic, runs IO tasks on the configured executor, forwards CPU tasks. */
     public synchronized void startIo() {
-        TaskpipeConfig.Io io = config.lanes().io();
+        IoLaneConfig io = config.lanes().io();
         int slots = io.executor() == ExecutorKind.PLATFORM ? Math.min(io.maxInFlight(), io.platformThreads()) : io.maxInFlight();
         ExecutorService executor = io.executor() == ExecutorKind.VIRTUAL
                 ? Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("io-", 0).factory())
@@ -69,18 +74,18 @@ public class Lanes {
 
     /** The cpu-worker's lane: reads the CPU topic and runs every task on one platform thread per slot. */
     public synchronized void startCpu() {
-        TaskpipeConfig.Cpu cpu = config.lanes().cpu();
+        CpuLaneConfig cpu = config.lanes().cpu();
         int slots = cpu.slots().orElse(Runtime.getRuntime().availableProcessors());
         int queue = cpu.queueCapacity().orElse(4 * slots);
         start(Lane.CPU, cpu, slots, queue, platformThreads("cpu-", slots));
         LOG.infof("CPU lane: %d slot(s), queue %d, ordering %s, reading %s", slots, queue, cpu.ordering(), config.topics().cpuTasks());
     }
 
-    private void start(Lane lane, TaskpipeConfig.LaneGroup settings, int slots, int queue, ExecutorService executor) {
+    private void start(Lane lane, LaneConfig settings, int slots, int queue, ExecutorService executor) {
         boolean dispatches = lane == Lane.IO;
         String topic = dispatches ? config.topics().tasks() : config.topics().cpuTasks();
-        TaskpipeConfig.Tasks tasks = config.tasks();
-        TaskpipeConfig.Retries retries = config.retries();
+        TasksConfig tasks = config.tasks();
+        RetriesConfig retries = config.retries();
         Duration outcomeGrace = config.results().publishTimeout();
         TaskRunner runner = new TaskRunner(new TaskRunner.Settings(lane, settings.ordering(), slots,
                 new Deadlines(tasks.defaultTimeout(), tasks.maxTimeout(), tasks.maxTimeouts(), tasks.cancelGrace()),

@@ -1,6 +1,7 @@
 package io.taskpipe.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.taskpipe.config.TopicsConfig;
 import io.taskpipe.config.TaskpipeConfig;
 
 import java.time.Duration;
@@ -94,7 +95,7 @@ final class ComposeInvariants {
                 created.put(parts[0], Integer.parseInt(parts[1]));
             }
         }
-        TaskpipeConfig.Topics topics = app.taskpipe().topics();
+        TopicsConfig topics = app.taskpipe().topics();
         Map<String, Integer> expected = Map.of(topics.tasks(), topics.partitions(), topics.cpuTasks(), topics.partitions(),
                 topics.results(), topics.partitions(), topics.dlq(), 1);
         expected.forEach((topic, partitions) -> {

@@ -1,6 +1,7 @@
 package io.taskpipe.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.taskpipe.config.TopicsConfig;
 import io.taskpipe.config.TaskpipeConfig;
 
 import java.time.Duration;
@@ -174,7 +175,7 @@ final class KubernetesInvariants {
         if (declared.isEmpty()) {
             return; // the app creates its topics
         }
-        TaskpipeConfig.Topics topics = app.taskpipe().topics();
+        TopicsConfig topics = app.taskpipe().topics();
         for (String topic : Set.of(topics.tasks(), topics.cpuTasks(), topics.results(), topics.dlq())) {
             boolean present = declared.stream().anyMatch(t -> topic.equals(t.path("spec").path("topicName").asText(t.path("metadata").path("name").asText())));
             if (!present) {

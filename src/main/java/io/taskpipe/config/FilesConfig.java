@@ -1,0 +1,19 @@
+package io.taskpipe.config;
+
+import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Min;
+
+import java.nio.file.Path;
+
+/** Where {@code file.*} and {@code compute.thumbnail} tasks may read. */
+public interface FilesConfig {
+
+    /** Directory file paths are relative to; nothing outside it is read. */
+    @WithDefault("data")
+    Path baseDir();
+
+    /** Largest file read, in bytes. */
+    @WithDefault("1073741824")
+    @Min(0)
+    long maxBytes();
+}

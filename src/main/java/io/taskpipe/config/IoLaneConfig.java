@@ -1,0 +1,57 @@
+package io.taskpipe.config;
+
+import io.smallrye.config.WithDefault;
+import io.taskpipe.contract.OrderingMode;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+
+/** The dispatcher's lane: waiting work, run where it is read. */
+public interface IoLaneConfig extends LaneConfig {
+
+    /** IO tasks running at once. */
+    @WithDefault("1024")
+    @Min(1)
+    int maxInFlight();
+
+    /** IO tasks held beyond those running (waiting for their key, a slot or a retry). */
+    @WithDefault("1024")
+    @Min(0)
+    int queueCapacity();
+
+    /**
+     * Bytes of task records (key, value, headers) the IO lane holds at once, running, queued or read
+     * ahead; beyond it, it stops fetching.
+     */
+    @Override
+    @WithDefault("67108864")
+    @Min(1024)
+    long maxHeldBytes();
+
+    /** {@code VIRTUAL} (a thread per task) or {@code PLATFORM} (a pool of {@code platform-threads}). */
+    @WithDefault("VIRTUAL")
+    ExecutorKind executor();
+
+    /** Pool size with {@code executor=PLATFORM}. */
+    @WithDefault("200")
+    @Min(1)
+    int platformThreads();
+
+    /** {@code KEY}, {@code PARTITION} or {@code NONE}. */
+    @Override
+    @WithDefault("KEY")
+    OrderingMode ordering();
+
+    /**
+     * Commit each IO task's start before it runs (else with the next commit): a crash then replays only
+     * what was in flight, and marks it, at a commit per task.
+     */
+    @Override
+    @WithDefault("false")
+    boolean syncStarts();
+
+    /** Consumer group of the dispatchers. */
+    @Override
+    @WithDefault("taskpipe-dispatcher")
+    @NotBlank
+    String group();
+}

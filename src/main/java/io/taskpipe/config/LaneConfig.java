@@ -1,0 +1,15 @@
+package io.taskpipe.config;
+
+import io.taskpipe.contract.OrderingMode;
+
+/** What each lane's own settings include. */
+public interface LaneConfig {
+
+    OrderingMode ordering();
+
+    boolean syncStarts();
+
+    String group();
+
+    long maxHeldBytes();
+}

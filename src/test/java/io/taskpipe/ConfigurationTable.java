@@ -1,0 +1,108 @@
+package io.taskpipe;
+
+import io.taskpipe.config.TaskpipeConfig;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * The configuration table of {@code docs/configuration.md}, generated from the config mapping: keys from
+ * its structure (as SmallRye names them, kebab case), defaults from {@code @WithDefault} (or a computed
+ * default's "Default: ..." sentence), meanings from the Javadoc. The only place a default is written is
+ * beside its setting.
+ */
+final class ConfigurationTable {
+
+    private static final Path SOURCES = Path.of("src/main/java/io/taskpipe/config");
+    private static final Pattern METHOD = Pattern.compile(
+            "(?:/\\*\\*(?<doc>(?:(?!\\*/).)*)\\*/\\s*)?(?<annotations>(?:@[\\w.]+(?:\\([^)]*\\))?\\s*)*)[\\w.<>, ?]+\\s+(?<name>\\w+)\\(\\);",
+            Pattern.DOTALL);
+    private static final Pattern WITH_DEFAULT = Pattern.compile("@WithDefault\\(\"([^\"]*)\"\\)");
+    private static final Pattern COMPUTED_DEFAULT = Pattern.compile("\\s*Default: ([^.]*(?:\\.\\d[^.]*)*)\\.");
+
+    private ConfigurationTable() {
+    }
+
+    /** The table as Markdown: a header and one row per setting, in the order the sources declare them. */
+    static String markdown() {
+        List<String> rows = new ArrayList<>(List.of("| key | default | meaning |", "|---|---|---|"));
+        walk(TaskpipeConfig.class, "taskpipe", rows);
+        return String.join("\n", rows);
+    }
+
+    private static void walk(Class<?> group, String prefix, List<String> rows) {
+        for (Map.Entry<String, Declared> entry : declared(group).entrySet()) {
+            Method method;
+            try {
+                method = group.getMethod(entry.getKey());
+            } catch (NoSuchMethodException e) {
+                throw new IllegalStateException(e);
+            }
+            String key = prefix + "." + kebab(entry.getKey());
+            Class<?> type = method.getReturnType();
+            if (type.isInterface() && type.getPackageName().equals(TaskpipeConfig.class.getPackageName())) {
+                walk(type, key, rows);
+            } else {
+                rows.add("| `" + key + (type == Map.class ? ".\"<type>\"" : "") + "` | " + entry.getValue().defaultText() + " | "
+                        + entry.getValue().meaning() + " |");
+            }
+        }
+    }
+
+    private record Declared(String doc, String annotations) {
+
+        String defaultText() {
+            Matcher declared = WITH_DEFAULT.matcher(annotations);
+            if (declared.find()) {
+                return "`" + declared.group(1) + "`";
+            }
+            Matcher computed = COMPUTED_DEFAULT.matcher(doc);
+            return computed.find() ? computed.group(1) : "none";
+        }
+
+        String meaning() {
+            return COMPUTED_DEFAULT.matcher(doc).replaceAll("").replace("|", "\\|").strip();
+        }
+    }
+
+    /** The methods a config interface's own source declares, in order, with their Javadoc and annotations. */
+    private static Map<String, Declared> declared(Class<?> group) {
+        String source;
+        try {
+            source = Files.readString(SOURCES.resolve(group.getSimpleName() + ".java"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, Declared> methods = new LinkedHashMap<>();
+        String body = source.substring(source.indexOf('{', source.indexOf("interface " + group.getSimpleName())));
+        Matcher method = METHOD.matcher(body);
+        while (method.find()) {
+            methods.put(method.group("name"), new Declared(plain(method.group("doc")), method.group("annotations")));
+        }
+        return methods;
+    }
+
+    /** Javadoc as one line of Markdown. */
+    private static String plain(String doc) {
+        if (doc == null) {
+            return "";
+        }
+        String text = Arrays.stream(doc.split("\n")).map(line -> line.replaceFirst("^\\s*\\*\\s?", "")).collect(Collectors.joining(" "));
+        return text.replaceAll("\\{@code ((?:[^{}]|\\{[^{}]*})*)}", "`$1`").replaceAll("\\{@link ([^}]*)}", "$1").replaceAll("\\s+", " ").strip();
+    }
+
+    private static String kebab(String camel) {
+        return Arrays.stream(camel.split("(?=[A-Z])")).map(word -> word.toLowerCase(java.util.Locale.ROOT)).collect(Collectors.joining("-"));
+    }
+}
