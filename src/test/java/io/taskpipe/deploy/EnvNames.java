@@ -1,24 +1,19 @@
 package io.taskpipe.deploy;
 
-import io.smallrye.config.WithName;
 import io.taskpipe.config.TaskpipeConfig;
+import io.taskpipe.testing.ConfigurationTable;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * The environment variables a taskpipe container understands, named the MicroProfile way (upper case,
@@ -38,7 +33,13 @@ final class EnvNames {
 
     static EnvNames known() {
         EnvNames known = new EnvNames();
-        known.collect(TaskpipeConfig.class, "taskpipe");
+        for (ConfigurationTable.Setting setting : ConfigurationTable.settings()) {
+            if (setting.map()) {
+                known.prefixes.add(env(setting.key()) + "_");
+            } else {
+                known.names.add(env(setting.key()));
+            }
+        }
         for (Set<String> kafka : new Set[]{ConsumerConfig.configNames(), ProducerConfig.configNames(), AdminClientConfig.configNames()}) {
             kafka.forEach(name -> known.names.add(env("kafka." + name)));
         }
@@ -68,28 +69,5 @@ final class EnvNames {
     /** The environment variable of a configuration key: {@code taskpipe.lanes.io.max-in-flight} is {@code TASKPIPE_LANES_IO_MAX_IN_FLIGHT}. */
     static String env(String key) {
         return key.toUpperCase().replaceAll("[^A-Z0-9]", "_");
-    }
-
-    /** Walks the {@code @ConfigMapping} interfaces the way SmallRye names their properties (kebab-case, {@code @WithName}). */
-    private void collect(Class<?> group, String prefix) {
-        for (Method method : group.getDeclaredMethods()) {
-            if (method.isDefault() || Modifier.isStatic(method.getModifiers())) {
-                continue;
-            }
-            WithName withName = method.getAnnotation(WithName.class);
-            String key = prefix + "." + (withName != null ? withName.value() : kebab(method.getName()));
-            Class<?> type = method.getReturnType();
-            if (type.isInterface() && type.getEnclosingClass() == TaskpipeConfig.class) {
-                collect(type, key);
-            } else if (type == Map.class) {
-                prefixes.add(env(key) + "_");
-            } else {
-                names.add(env(key));
-            }
-        }
-    }
-
-    private static String kebab(String camel) {
-        return Arrays.stream(camel.split("(?=[A-Z])")).map(String::toLowerCase).collect(Collectors.joining("-"));
     }
 }

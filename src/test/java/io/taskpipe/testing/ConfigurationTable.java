@@ -1,4 +1,4 @@
-package io.taskpipe;
+package io.taskpipe.testing;
 
 import io.taskpipe.config.TaskpipeConfig;
 
@@ -17,12 +17,16 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * The configuration table of {@code docs/configuration.md}, generated from the config mapping: keys from
- * its structure (as SmallRye names them, kebab case), defaults from {@code @WithDefault} (or a computed
- * default's "Default: ..." sentence), meanings from the Javadoc. The only place a default is written is
- * beside its setting.
+ * Every {@code taskpipe.*} setting, read from the config mapping: keys from its structure (as SmallRye
+ * names them, kebab case), defaults from {@code @WithDefault} (or a computed default's "Default: ..."
+ * sentence), meanings from the Javadoc. {@code docs/configuration.md}'s table is generated from it, so the
+ * only place a default is written is beside its setting.
  */
-final class ConfigurationTable {
+public final class ConfigurationTable {
+
+    /** One setting: its key ({@code ."<type>"} ends the key of a map), default and meaning, as Markdown. */
+    public record Setting(String key, boolean map, String defaultText, String meaning) {
+    }
 
     private static final Path SOURCES = Path.of("src/main/java/io/taskpipe/config");
     private static final Pattern METHOD = Pattern.compile(
@@ -34,14 +38,21 @@ final class ConfigurationTable {
     private ConfigurationTable() {
     }
 
-    /** The table as Markdown: a header and one row per setting, in the order the sources declare them. */
-    static String markdown() {
+    /** Every setting, in the order the sources declare them. */
+    public static List<Setting> settings() {
+        List<Setting> settings = new ArrayList<>();
+        walk(TaskpipeConfig.class, "taskpipe", settings);
+        return settings;
+    }
+
+    /** The table as Markdown: a header and one row per setting. */
+    public static String markdown() {
         List<String> rows = new ArrayList<>(List.of("| key | default | meaning |", "|---|---|---|"));
-        walk(TaskpipeConfig.class, "taskpipe", rows);
+        settings().forEach(s -> rows.add("| `" + s.key() + (s.map() ? ".\"<type>\"" : "") + "` | " + s.defaultText() + " | " + s.meaning() + " |"));
         return String.join("\n", rows);
     }
 
-    private static void walk(Class<?> group, String prefix, List<String> rows) {
+    private static void walk(Class<?> group, String prefix, List<Setting> settings) {
         for (Map.Entry<String, Declared> entry : declared(group).entrySet()) {
             Method method;
             try {
@@ -52,10 +63,9 @@ final class ConfigurationTable {
             String key = prefix + "." + kebab(entry.getKey());
             Class<?> type = method.getReturnType();
             if (type.isInterface() && type.getPackageName().equals(TaskpipeConfig.class.getPackageName())) {
-                walk(type, key, rows);
+                walk(type, key, settings);
             } else {
-                rows.add("| `" + key + (type == Map.class ? ".\"<type>\"" : "") + "` | " + entry.getValue().defaultText() + " | "
-                        + entry.getValue().meaning() + " |");
+                settings.add(new Setting(key, type == Map.class, entry.getValue().defaultText(), entry.getValue().meaning()));
             }
         }
     }
