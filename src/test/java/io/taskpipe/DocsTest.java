@@ -1,5 +1,6 @@
 package io.taskpipe;
 
+import io.taskpipe.contract.ErrorCode;
 import io.taskpipe.testing.ConfigurationTable;
 import io.taskpipe.testing.DocExamples;
 import org.junit.jupiter.api.Test;
@@ -8,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -41,6 +43,17 @@ class DocsTest {
         }
         assertThat(documented).as("docs/configuration.md's table; regenerate it with ./mvnw test -Dtest=DocsTest -Dtaskpipe.docs.update=true")
                 .isEqualTo(generated);
+    }
+
+    @Test
+    void everyErrorCodeIsDocumentedOnce() {
+        String table = DocExamples.table(DocExamples.CONTRACT, "<!-- error-codes -->");
+        List<String> documented = new ArrayList<>();
+        Matcher code = Pattern.compile("^\\| `([A-Z_]+)` \\|", Pattern.MULTILINE).matcher(table);
+        while (code.find()) {
+            documented.add(code.group(1));
+        }
+        assertThat(documented).containsExactlyInAnyOrder(Arrays.stream(ErrorCode.values()).map(Enum::name).toArray(String[]::new));
     }
 
     @Test

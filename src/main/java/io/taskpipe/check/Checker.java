@@ -18,7 +18,9 @@ import java.util.stream.Collectors;
 /**
  * Judges a run the way Jepsen's queue checkers do: unique task ids, the full history of outcomes, then
  * count. Lost = published without any result or dead letter; duplicate = a task's second result;
- * order violation = within a key and lane, a task that started after a task of a higher {@code seq}.
+ * order violation = within a key and lane, a task that started after a task of a higher {@code seq};
+ * overlapping runs = within a key and lane whose ordering serializes the key, a run that started while
+ * another was still running; unexpected = an outcome of a task the run never published.
  */
 public final class Checker {
 
@@ -35,6 +37,10 @@ public final class Checker {
             }
         });
 
+        Set<String> producedIds = new HashSet<>();
+        produced.forEach(task -> producedIds.add(task.taskId()));
+        long unexpected = byTask.keySet().stream().filter(id -> !producedIds.contains(id)).count()
+                + deadLettered.stream().filter(id -> !producedIds.contains(id) && !byTask.containsKey(id)).count();
         List<String> lostIds = new ArrayList<>();
         long terminal = 0;
         for (Produced task : produced) {
@@ -60,7 +66,7 @@ public final class Checker {
         }
 
         return new Report(produced.size(), terminal, produced.size() - terminal, lostIds, duplicates, unmarked,
-                orderViolations(firsts), keysWithGaps(produced, byTask.keySet(), deadLettered),
+                orderViolations(firsts), overlappingRuns(history.results()), unexpected, keysWithGaps(produced, byTask.keySet(), deadLettered),
                 firsts.stream().collect(Collectors.groupingBy(Observed::status, TreeMap::new, Collectors.counting())),
                 history.deadLetters().stream().collect(Collectors.groupingBy(d -> String.valueOf(d.code()), TreeMap::new, Collectors.counting())),
                 percentile(firsts, 50), percentile(firsts, 99), percentile(firsts, 100), maxStallMs(firsts));
@@ -85,6 +91,27 @@ public final class Checker {
             }
         }
         return violations;
+    }
+
+    /**
+     * Within each key and lane whose ordering serializes a key ({@code KEY}, {@code PARTITION}), sorted by
+     * start: every run, replays included, that started before an earlier run of the key had finished.
+     */
+    static long overlappingRuns(List<Observed> all) {
+        Map<String, List<Observed>> byKey = all.stream().filter(o -> o.key() != null && o.lane() != null && !"NONE".equals(o.ordering()))
+                .collect(Collectors.groupingBy(o -> o.lane() + "/" + o.key()));
+        long overlapping = 0;
+        for (List<Observed> runs : byKey.values()) {
+            runs.sort(Comparator.comparing(Observed::startedAt));
+            Instant busyUntil = Instant.MIN;
+            for (Observed run : runs) {
+                if (run.startedAt().isBefore(busyUntil)) {
+                    overlapping++;
+                }
+                busyUntil = run.finishedAt().isAfter(busyUntil) ? run.finishedAt() : busyUntil;
+            }
+        }
+        return overlapping;
     }
 
     private static long keysWithGaps(Collection<Produced> produced, Set<String> withResult, Set<String> deadLettered) {

@@ -118,7 +118,7 @@ public final class Delivery {
         if (!state.compareAndSet(State.WAITING, State.RUNNING)) {
             return false;
         }
-        lane.report(this, LaneConsumer.Kind.STARTED);
+        lane.report(this, Reports.Kind.STARTED);
         return true;
     }
 
@@ -126,8 +126,8 @@ public final class Delivery {
     public void pause() {
         if (state.compareAndSet(State.RUNNING, State.WAITING)) {
             mustEndByNanos = NO_EXPECTATION;
+            lane.report(this, Reports.Kind.UNSTARTED);
             leaveGate();
-            lane.report(this, LaneConsumer.Kind.UNSTARTED);
         }
     }
 
@@ -144,23 +144,24 @@ public final class Delivery {
         if (!state.compareAndSet(State.WAITING, State.FINISHING)) {
             return false;
         }
-        lane.report(this, LaneConsumer.Kind.STARTED);
+        lane.report(this, Reports.Kind.STARTED);
         return true;
     }
 
     /** The outcome claimed with {@link #finish()} or {@link #forwarding()} is durable: the record is finished. */
     public void done() {
         if (state.compareAndSet(State.FINISHING, State.ENDED)) {
+            // reported before the gate is left: a start let in by this leaving commits this finish with it
+            lane.report(this, Reports.Kind.DONE);
             leaveGate();
-            lane.report(this, LaneConsumer.Kind.DONE);
         }
     }
 
     /** The record is handed back unrun; its partition's next owner will run it. */
     public void skip() {
         if (state.compareAndSet(State.WAITING, State.ENDED)) {
+            lane.report(this, Reports.Kind.SKIPPED);
             leaveGate();
-            lane.report(this, LaneConsumer.Kind.SKIPPED);
         }
     }
 

@@ -11,16 +11,13 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 
 /**
  * A lane's consumer: one platform thread, the only one that touches the Kafka {@link Consumer}, turning
@@ -44,12 +41,6 @@ public final class LaneConsumer {
     /** While granted starts wait for a commit that failed (a rebalance), the loop comes round this often. */
     private static final Duration POLL_WHILE_STARTS_RETRY = Duration.ofMillis(10);
 
-    /** What a task thread reports about a delivery. */
-    enum Kind { STARTED, UNSTARTED, DONE, SKIPPED }
-
-    private record Event(Delivery delivery, Kind kind) {
-    }
-
     /** A delivery whose outcome is overdue: the lane is stalled on it. */
     public record Stall(String task, Duration overdueBy) {
     }
@@ -61,9 +52,10 @@ public final class LaneConsumer {
     private final StartCommits startCommits = new StartCommits(this);
     private final OffsetCommitter committer;
     private final Backpressure backpressure;
-    private final LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    private final Reports reports;
     private final ArrayDeque<ConsumerRecord<String, byte[]>> backlog = new ArrayDeque<>();
-    private final Set<Delivery> unfinished = ConcurrentHashMap.newKeySet();
+    private final Unfinished unfinished;
+    private final RebalanceHandler rebalance;
     private final CountDownLatch stopped = new CountDownLatch(1);
     /** Set while the loop polls with its partitions paused: the first finish must end that poll, not its timeout. */
     private final AtomicBoolean wakeOnFinish = new AtomicBoolean();
@@ -80,6 +72,9 @@ public final class LaneConsumer {
         this.handler = handler;
         this.committer = new OffsetCommitter(settings.name(), consumer, settings.commitInterval());
         this.backpressure = new Backpressure(settings.maxRecords(), settings.maxBytes());
+        this.unfinished = new Unfinished(backpressure);
+        this.reports = new Reports(committer, unfinished);
+        this.rebalance = new RebalanceHandler(this, consumer);
     }
 
     public synchronized void start() {
@@ -108,23 +103,12 @@ public final class LaneConsumer {
 
     /** The delivery most overdue for its outcome, if any: the lane is stalled and needs a restart. */
     public Optional<Stall> stall() {
-        long now = System.nanoTime();
-        Delivery worst = null;
-        long worstBy = 0;
-        for (Delivery delivery : unfinished) {
-            long by = delivery.overdueNanos(now);
-            if (by > worstBy) {
-                worst = delivery;
-                worstBy = by;
-            }
-        }
-        return worst == null ? Optional.empty() : Optional.of(new Stall(worst.label(), Duration.ofNanos(worstBy)));
+        return unfinished.stall();
     }
 
     /** How long the oldest record handed to the lane has waited for its outcome. */
     public Duration oldestUnfinished() {
-        long now = System.nanoTime();
-        return Duration.ofNanos(unfinished.stream().mapToLong(d -> now - d.handedOutNanos).max().orElse(0));
+        return unfinished.oldest();
     }
 
     /** Records handed out whose outcome is not yet durable. */
@@ -144,12 +128,13 @@ public final class LaneConsumer {
 
     private void loop() {
         try {
-            consumer.subscribe(List.of(settings.topic()), new RebalanceHandler(this, consumer));
+            consumer.subscribe(List.of(settings.topic()), rebalance);
             while (running) {
-                applyEvents();
+                reports.applyAll();
                 startCommits.grant();
                 handOut();
                 if (committer.due()) {
+                    committer.catchUp(backlog.stream().map(r -> new TopicPartition(r.topic(), r.partition())).collect(Collectors.toSet()));
                     committer.commitAll(false);
                 }
                 backpressure.update(consumer, !backlog.isEmpty());
@@ -202,9 +187,7 @@ public final class LaneConsumer {
                 continue;
             }
             Delivery delivery = new Delivery(this, home, record.offset(), known.priorStarts(), RecordSize.of(record));
-            home.deliveries.add(delivery);
             unfinished.add(delivery);
-            backpressure.add(delivery.bytes);
             try {
                 handler.handle(record, delivery);
             } catch (RuntimeException | Error e) {
@@ -219,127 +202,25 @@ public final class LaneConsumer {
     private void drain() {
         stopping = true;
         gate.wakeAll();
-        Collection<PartitionState> all = committer.all();
-        awaitQuiet(all, shutdownGrace);
-        abandon(all);
-        committer.commitAll(true);
+        rebalance.handBackAll(shutdownGrace);
         LOG.infof("%s: stopped; %d task(s) handed back to the group", settings.name(), backpressure.records());
     }
 
-    // ---- what task threads report, applied on the poll thread
-
-    void report(Delivery delivery, Kind kind) {
-        events.add(new Event(delivery, kind));
-        if ((kind == Kind.DONE || kind == Kind.SKIPPED) && wakeOnFinish.compareAndSet(true, false)) {
+    /** Any thread: a report about a delivery; a finish wakes a poll that waits with the lane full. */
+    void report(Delivery delivery, Reports.Kind kind) {
+        reports.add(delivery, kind);
+        if ((kind == Reports.Kind.DONE || kind == Reports.Kind.SKIPPED) && wakeOnFinish.compareAndSet(true, false)) {
             consumer.wakeup(); // once per poll: a wake-up is a system call
         }
     }
 
-    private void applyEvents() {
-        for (Event event; (event = events.poll()) != null; ) {
-            apply(event);
-        }
+    Reports reports() {
+        return reports;
     }
 
-    private void apply(Event event) {
-        Delivery delivery = event.delivery();
-        if (!holds(delivery)) {
-            return; // its partition left this process
-        }
-        switch (event.kind()) {
-            case STARTED -> countStart(delivery);
-            case UNSTARTED -> uncountStart(delivery);
-            case DONE -> {
-                delivery.home.progress.done(delivery.offset);
-                committer.finished();
-                release(delivery);
-            }
-            case SKIPPED -> release(delivery);
-        }
-    }
-
-    void countStart(Delivery delivery) {
-        if (!delivery.startCounted) {
-            delivery.home.progress.started(delivery.offset);
-            delivery.startCounted = true;
-        }
-    }
-
-    void uncountStart(Delivery delivery) {
-        if (delivery.startCounted) {
-            delivery.home.progress.unstarted(delivery.offset);
-            delivery.startCounted = false;
-        }
-    }
-
-    private void release(Delivery delivery) {
-        if (delivery.home.deliveries.remove(delivery)) {
-            unfinished.remove(delivery);
-            backpressure.remove(delivery.bytes);
-        }
-    }
-
-    // ---- handing partitions over (rebalance, stop)
-
-    /** The partitions leave: none of their deliveries may start, and their records still waiting are dropped. */
-    List<PartitionState> release(Collection<TopicPartition> partitions) {
-        List<PartitionState> leaving = new ArrayList<>();
-        for (TopicPartition partition : partitions) {
-            PartitionState state = committer.get(partition);
-            if (state != null) {
-                state.owned = false;
-                leaving.add(state);
-            }
-        }
+    /** Records polled but not handed out of these partitions are dropped: their next owner reads them again. */
+    void dropWaiting(Collection<TopicPartition> partitions) {
         backlog.removeIf(r -> partitions.contains(new TopicPartition(r.topic(), r.partition())));
-        gate.wakeAll();
-        startCommits.turnAwayAbandoned();
-        return leaving;
-    }
-
-    /** Applies reports until no delivery of these partitions runs or publishes here, or the grace is over. */
-    void awaitQuiet(Collection<PartitionState> states, Duration grace) {
-        long deadline = System.nanoTime() + grace.toNanos();
-        applyEvents();
-        while (states.stream().anyMatch(s -> s.deliveries.stream().anyMatch(Delivery::inProgress)) && System.nanoTime() < deadline) {
-            startCommits.turnAwayAbandoned();
-            try {
-                Event event = events.poll(Math.min(10_000_000, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                if (event != null) {
-                    apply(event);
-                    applyEvents();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-    }
-
-    /**
-     * Gives up every unfinished delivery of these partitions: running tasks are cancelled and fenced, and
-     * their starts taken back, so the next owner neither charges the hand-off as a crash nor overlaps a run.
-     */
-    void abandon(Collection<PartitionState> states) {
-        applyEvents();
-        for (PartitionState state : states) {
-            for (Delivery delivery : List.copyOf(state.deliveries)) {
-                delivery.abandon();
-                uncountStart(delivery);
-            }
-        }
-    }
-
-    /** Stops tracking these partitions and everything handed out of them. */
-    void forget(Collection<PartitionState> states) {
-        for (PartitionState state : states) {
-            state.deliveries.forEach(delivery -> {
-                unfinished.remove(delivery);
-                backpressure.remove(delivery.bytes);
-            });
-            state.deliveries.clear();
-            committer.remove(state);
-        }
     }
 
     // ---- for the parts
@@ -366,6 +247,10 @@ public final class LaneConsumer {
 
     boolean stopping() {
         return stopping;
+    }
+
+    Unfinished unfinished() {
+        return unfinished;
     }
 
     boolean holds(Delivery delivery) {

@@ -11,6 +11,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The partitions a lane holds and their commits: each partition's {@link PartitionProgress} (position,
@@ -71,6 +72,24 @@ final class OffsetCommitter {
     /** Records finished but not yet committed. */
     int finishedSinceCommit() {
         return finishedSinceCommit;
+    }
+
+    /**
+     * Moves idle partitions' positions up to the consumer's, past what it skipped and never handed out:
+     * transaction markers and aborted records. Without it a partition whose last records were a
+     * transaction's would show a lag of one forever. {@code waiting}: partitions with records polled and
+     * not yet handed out, which must not be skipped.
+     */
+    void catchUp(Set<TopicPartition> waiting) {
+        for (PartitionState state : partitions.values()) {
+            if (state.deliveries.isEmpty() && !waiting.contains(state.partition)) {
+                try {
+                    state.progress.skipTo(Wakeups.retry(() -> consumer.position(state.partition)));
+                } catch (RuntimeException e) {
+                    LOG.debugf("%s: no position for %s yet (%s)", name, state.partition, e.toString());
+                }
+            }
+        }
     }
 
     boolean due() {

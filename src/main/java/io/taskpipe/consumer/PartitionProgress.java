@@ -78,6 +78,15 @@ final class PartitionProgress {
         starts.keySet().removeIf(o -> o < position);
     }
 
+    /** With nothing handed out unfinished, moves the position up to {@code next} (offsets the consumer skipped). */
+    void skipTo(long next) {
+        if (handedOut.isEmpty() && next > position) {
+            position = next;
+            finished.headMap(position).clear();
+            starts.keySet().removeIf(o -> o < position);
+        }
+    }
+
     /** The next offset to consume: what is committed. */
     long position() {
         return position;

@@ -6,6 +6,8 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +26,7 @@ import java.util.Set;
  *   <li><b>lost</b> (the group moved on without us): the same without the grace and the commit, which
  *       can no longer succeed.</li>
  * </ul>
+ * A stop hands every partition back the same way, with the shutdown grace ({@link #handBackAll}).
  */
 final class RebalanceHandler implements ConsumerRebalanceListener {
 
@@ -56,23 +59,68 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
         lane.pollInterrupted();
-        List<PartitionState> leaving = lane.release(revoked);
+        List<PartitionState> leaving = release(revoked);
         if (leaving.isEmpty()) {
             return;
         }
-        lane.awaitQuiet(leaving, lane.settings().revokeGrace());
-        lane.abandon(leaving);
+        awaitQuiet(leaving, lane.settings().revokeGrace());
+        giveUp(leaving);
         lane.committer().commit(leaving, true);
-        lane.forget(leaving);
+        forget(leaving);
         LOG.debugf("%s: revoked %s", lane.settings().name(), revoked);
     }
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> lost) {
         lane.pollInterrupted();
-        List<PartitionState> leaving = lane.release(lost);
-        lane.abandon(leaving);
-        lane.forget(leaving);
+        List<PartitionState> leaving = release(lost);
+        giveUp(leaving);
+        forget(leaving);
         LOG.infof("%s: lost %s; their unfinished tasks will run again at the new owner", lane.settings().name(), lost);
+    }
+
+    /** The lane stops: every partition as on a revoke, with the shutdown grace; the group is left afterwards. */
+    void handBackAll(Duration grace) {
+        Collection<PartitionState> all = lane.committer().all();
+        awaitQuiet(all, grace);
+        giveUp(all);
+        lane.committer().commitAll(true);
+    }
+
+    /** The partitions leave: none of their deliveries may start any more, and their records still waiting are dropped. */
+    private List<PartitionState> release(Collection<TopicPartition> partitions) {
+        List<PartitionState> leaving = new ArrayList<>();
+        for (TopicPartition partition : partitions) {
+            PartitionState state = lane.committer().get(partition);
+            if (state != null) {
+                state.owned = false;
+                leaving.add(state);
+            }
+        }
+        lane.dropWaiting(partitions);
+        lane.gate().wakeAll();
+        lane.startCommits().turnAwayAbandoned();
+        return leaving;
+    }
+
+    /** Applies reports until no delivery of these partitions runs or publishes here, or the grace is over. */
+    private void awaitQuiet(Collection<PartitionState> states, Duration grace) {
+        long deadline = System.nanoTime() + grace.toNanos();
+        lane.reports().applyAll();
+        while (lane.unfinished().anyInProgress(states) && System.nanoTime() < deadline && !Thread.currentThread().isInterrupted()) {
+            lane.startCommits().turnAwayAbandoned();
+            lane.reports().applyWithin(Math.min(10_000_000, deadline - System.nanoTime()));
+        }
+    }
+
+    /** Cancels and fences what still runs of these partitions, and takes its starts back (see {@link Unfinished#abandon}). */
+    private void giveUp(Collection<PartitionState> states) {
+        lane.reports().applyAll();
+        lane.unfinished().abandon(states);
+    }
+
+    private void forget(Collection<PartitionState> states) {
+        lane.unfinished().forget(states);
+        states.forEach(lane.committer()::remove);
     }
 }

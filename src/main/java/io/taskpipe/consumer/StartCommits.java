@@ -61,12 +61,14 @@ final class StartCommits {
         if (pending.isEmpty()) {
             return;
         }
+        // what was reported before these starts asked (a finish that let a suspect's successor in) goes into their commit
+        lane.reports().applyAll();
         List<Request> granted = new ArrayList<>();
         for (Iterator<Request> it = pending.iterator(); it.hasNext(); ) {
             Request request = it.next();
             Delivery delivery = request.delivery();
             if (!delivery.abandoned() && lane.holds(delivery) && delivery.markRunning()) {
-                lane.countStart(delivery);
+                lane.unfinished().countStart(delivery);
                 granted.add(request);
             } else {
                 request.granted().complete(false);
@@ -81,7 +83,7 @@ final class StartCommits {
             return;
         }
         for (Request request : granted) {
-            lane.uncountStart(request.delivery());
+            lane.unfinished().uncountStart(request.delivery());
             request.delivery().markWaiting();
             pending.add(request);
         }

@@ -1,6 +1,9 @@
 package io.taskpipe.contract;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -10,6 +13,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
+import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
@@ -44,7 +48,38 @@ public final class TaskJson {
         MAPPER.getFactory().setStreamReadConstraints(READ_LIMITS);
     }
 
+    /** No limit on strings: a record peeked at is already in memory, and only one field is kept. */
+    private static final JsonFactory LENIENT = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).maxNestingDepth(64).build())
+            .build();
+
     private TaskJson() {
+    }
+
+    /**
+     * The text of a top-level string field of a JSON object, read without building the rest (which may be
+     * huge or broken further on); null when there is none, it is not a string, or the bytes are not JSON.
+     */
+    public static String peekText(byte[] json, String field) {
+        if (json == null) {
+            return null;
+        }
+        try (JsonParser parser = LENIENT.createParser(json)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            for (JsonToken token = parser.nextToken(); token == JsonToken.FIELD_NAME; token = parser.nextToken()) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if (name.equals(field)) {
+                    return value == JsonToken.VALUE_STRING ? parser.getText() : null;
+                }
+                parser.skipChildren();
+            }
+        } catch (IOException | RuntimeException e) {
+            // not JSON, or broken before the field: nothing to read
+        }
+        return null;
     }
 
     public static byte[] write(Object value) {

@@ -14,6 +14,7 @@ import io.taskpipe.contract.RecordSize;
 import io.taskpipe.contract.Rejection;
 import io.taskpipe.contract.Task;
 import io.taskpipe.contract.TaskJson;
+import io.taskpipe.contract.TaskResult;
 import io.taskpipe.contract.Timestamps;
 import io.taskpipe.intake.Decoded.Accepted;
 import io.taskpipe.intake.Decoded.Rejected;
@@ -64,11 +65,11 @@ public class TaskDecoder {
         int size = RecordSize.of(record);
         if (size > maxRecordBytes) {
             return rejected(ErrorCode.PAYLOAD_TOO_LARGE, "the record has " + size + " bytes (key, value and headers), more than the limit of "
-                    + maxRecordBytes, TaskIds.peek(record.value()), null, record.key());
+                    + maxRecordBytes, readableId(record.value()), null, record.key());
         }
         String keyProblem = record.key() == null ? null : Keys.problem("the record key", record.key());
         if (keyProblem != null) {
-            return rejected(ErrorCode.INVALID_KEY, keyProblem, TaskIds.peek(record.value()), null, null);
+            return rejected(ErrorCode.INVALID_KEY, keyProblem, readableId(record.value()), null, null);
         }
         return decode(record.value(), record.key());
     }
@@ -134,6 +135,12 @@ public class TaskDecoder {
         } catch (TaskFailure e) {
             return rejected(e.code(), e.getMessage(), task.id(), task.type(), key);
         }
+    }
+
+    /** The id of a record refused before parsing, so whoever waits for it gets a result, not silence. */
+    private static String readableId(byte[] value) {
+        String id = TaskJson.peekText(value, "id");
+        return id == null || id.isBlank() ? null : TaskResult.cut(id, Keys.MAX_LENGTH);
     }
 
     private static Rejected rejected(ErrorCode code, String reason, String taskId, String type, String key) {

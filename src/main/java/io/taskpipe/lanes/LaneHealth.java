@@ -3,6 +3,7 @@ package io.taskpipe.lanes;
 import io.taskpipe.consumer.LaneConsumer;
 import io.taskpipe.contract.Lane;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
@@ -18,12 +19,28 @@ import java.util.Optional;
  * by itself, and an orchestrator should restart the process (its unfinished records run again
  * elsewhere). Ready once this process's lane has started.
  */
-public final class LaneHealth {
+@ApplicationScoped
+public class LaneHealth {
 
-    private LaneHealth() {
+    private final Lanes lanes;
+
+    public LaneHealth(Lanes lanes) {
+        this.lanes = lanes;
     }
 
-    static HealthCheckResponse check(Lanes lanes, boolean requireStarted) {
+    @Produces
+    @Liveness
+    HealthCheck live() {
+        return () -> check(false);
+    }
+
+    @Produces
+    @Readiness
+    HealthCheck ready() {
+        return () -> check(true);
+    }
+
+    private HealthCheckResponse check(boolean requireStarted) {
         Map<Lane, Lanes.Running> running = lanes.running();
         HealthCheckResponseBuilder response = HealthCheckResponse.named("taskpipe-lanes").status(!requireStarted || !running.isEmpty());
         running.forEach((lane, r) -> {
@@ -41,35 +58,5 @@ public final class LaneHealth {
             }
         });
         return response.build();
-    }
-
-    @Liveness
-    @ApplicationScoped
-    public static class Live implements HealthCheck {
-        private final Lanes lanes;
-
-        public Live(Lanes lanes) {
-            this.lanes = lanes;
-        }
-
-        @Override
-        public HealthCheckResponse call() {
-            return check(lanes, false);
-        }
-    }
-
-    @Readiness
-    @ApplicationScoped
-    public static class Ready implements HealthCheck {
-        private final Lanes lanes;
-
-        public Ready(Lanes lanes) {
-            this.lanes = lanes;
-        }
-
-        @Override
-        public HealthCheckResponse call() {
-            return check(lanes, true);
-        }
     }
 }

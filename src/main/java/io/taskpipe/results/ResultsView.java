@@ -1,15 +1,11 @@
 package io.taskpipe.results;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import io.taskpipe.config.TaskpipeConfig;
 import io.taskpipe.contract.TaskJson;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.jboss.logging.Logger;
 
-import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +22,6 @@ import java.util.Optional;
  */
 @ApplicationScoped
 public class ResultsView {
-
-    private static final Logger LOG = Logger.getLogger(ResultsView.class);
 
     /** What one entry costs beyond its id's characters and its bytes: map entry, array and string headers. */
     static final int ENTRY_OVERHEAD_BYTES = 120;
@@ -48,31 +42,10 @@ public class ResultsView {
     @Incoming("results-view")
     public void onResults(List<byte[]> results) {
         for (byte[] result : results) {
-            String taskId = taskId(result);
+            String taskId = TaskJson.peekText(result, "taskId");
             if (taskId != null) {
                 put(taskId, result);
             }
-        }
-    }
-
-    /** The {@code taskId} of a result record, read without parsing the rest; null when there is none. */
-    static String taskId(byte[] result) {
-        try (JsonParser parser = TaskJson.MAPPER.getFactory().createParser(result)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                return null;
-            }
-            for (JsonToken token = parser.nextToken(); token == JsonToken.FIELD_NAME; token = parser.nextToken()) {
-                String field = parser.currentName();
-                JsonToken value = parser.nextToken();
-                if (field.equals("taskId")) {
-                    return value == JsonToken.VALUE_STRING ? parser.getText() : null;
-                }
-                parser.skipChildren();
-            }
-            return null;
-        } catch (IOException e) {
-            LOG.debugf("ignoring an unreadable record on the results topic: %s", e.getMessage());
-            return null;
         }
     }
 

@@ -14,7 +14,7 @@ class CheckerTest {
     private static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
 
     private static Observed result(String id, String key, long seq, int attempt, int startMs, int endMs) {
-        return new Observed(id, key, seq, "SUCCEEDED", null, attempt, "IO", 1, T0.plusMillis(startMs), T0.plusMillis(endMs), endMs);
+        return new Observed(id, key, seq, "SUCCEEDED", null, attempt, "IO", "KEY", 1, T0.plusMillis(startMs), T0.plusMillis(endMs), endMs);
     }
 
     @Test
@@ -66,5 +66,27 @@ class CheckerTest {
                 result("a2", "a", 2, 2, 11, 12)),  // a marked replay: not judged for order
                 List.of());
         assertThat(Checker.check(produced, history).orderViolations()).isEqualTo(1);
+    }
+
+    @Test
+    void aRunOfAKeyThatStartsBeforeAnotherEndsIsAnOverlapReplaysIncluded() {
+        List<Produced> produced = List.of(new Produced("a1", "a", 1L), new Produced("a2", "a", 2L));
+        History sequential = new History(List.of(result("a1", "a", 1, 1, 0, 10), result("a2", "a", 2, 1, 10, 20),
+                result("a1", "a", 1, 2, 25, 30)), List.of());
+        assertThat(Checker.check(produced, sequential).overlappingRuns()).isZero();
+        History twoPlaces = new History(List.of(result("a1", "a", 1, 1, 0, 25), result("a1", "a", 1, 2, 10, 20),
+                result("a2", "a", 2, 1, 21, 30)), List.of());
+        Report report = Checker.check(produced, twoPlaces);
+        assertThat(report.overlappingRuns()).as("the replay, and a2 while the first run still ran").isEqualTo(2);
+        assertThat(report.passed()).isFalse();
+    }
+
+    @Test
+    void anOutcomeOfATaskTheRunNeverPublishedIsUnexpected() {
+        History history = new History(List.of(result("a1", "a", 1, 1, 0, 1), result("refused-1", "r", 1, 1, 0, 1)),
+                List.of(new DeadLetter("refused-2", "r", "INVALID_PARAMS", 1)));
+        Report report = Checker.check(List.of(new Produced("a1", "a", 1L)), history);
+        assertThat(report.unexpected()).isEqualTo(2);
+        assertThat(report.passed()).isFalse();
     }
 }

@@ -1,5 +1,6 @@
 package io.taskpipe.results;
 
+import io.taskpipe.contract.TaskJson;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -33,8 +34,9 @@ class ResultsViewTest {
 
     @Test
     void findsTheTaskIdWhereverItIsWithoutReadingTheRest() {
-        assertThat(ResultsView.taskId(bytes("{\"output\":{\"taskId\":\"inner\",\"x\":[1,{\"y\":2}]},\"taskId\":\"outer\"}"))).isEqualTo("outer");
-        assertThat(ResultsView.taskId(bytes("{\"taskId\":\"t-1\",\"rest\": this is not JSON"))).isEqualTo("t-1");
+        assertThat(TaskJson.peekText(bytes("{\"output\":{\"taskId\":\"inner\",\"x\":[1,{\"y\":2}]},\"taskId\":\"outer\"}"), "taskId"))
+                .isEqualTo("outer");
+        assertThat(TaskJson.peekText(bytes("{\"taskId\":\"t-1\",\"rest\": this is not JSON"), "taskId")).isEqualTo("t-1");
     }
 
     @Test
