@@ -3,6 +3,7 @@ package io.taskpipe.bench;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.taskpipe.embedded.EmbeddedBroker;
+import io.taskpipe.kafka.ClientSettings;
 import io.taskpipe.load.LoadRun;
 import io.taskpipe.load.Scenario;
 import io.taskpipe.topology.AppProcess;
@@ -74,7 +75,7 @@ final class Bench implements AutoCloseable {
     Topics topics(String arm) {
         String prefix = "bench-" + (++arms) + "-" + arm;
         Topics topics = new Topics(prefix, prefix + ".tasks", prefix + ".tasks.cpu", prefix + ".results", prefix + ".dlq");
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap()))) {
+        try (Admin admin = Admin.create(ClientSettings.bootstrap(bootstrap()).toMap())) {
             admin.createTopics(List.of(topics.tasks(), topics.cpuTasks(), topics.results(), topics.dlq()).stream()
                     .map(name -> new NewTopic(name, Optional.of(PARTITIONS), Optional.empty())).toList()).all().get();
         } catch (InterruptedException | ExecutionException e) {
