@@ -3,20 +3,16 @@ package io.taskpipe.load;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.taskpipe.check.Produced;
 import io.taskpipe.contract.TaskJson;
+import io.taskpipe.kafka.ClientSettings;
+import io.taskpipe.kafka.TopicReader;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -44,7 +40,7 @@ public final class LoadRun {
     public record Target(Map<String, Object> kafka, String tasksTopic, String resultsTopic, String dlqTopic, String httpBase) {
 
         public static Target of(String bootstrapServers, String httpBase) {
-            return new Target(Map.of("bootstrap.servers", bootstrapServers), "taskpipe.tasks", "taskpipe.results", "taskpipe.dlq", httpBase);
+            return new Target(ClientSettings.bootstrap(bootstrapServers).toMap(), "taskpipe.tasks", "taskpipe.results", "taskpipe.dlq", httpBase);
         }
 
         public Target withTopics(String tasks, String results, String dlq) {
@@ -70,7 +66,6 @@ public final class LoadRun {
     private final Queue<Produced> produced = new ConcurrentLinkedQueue<>();
     private final AtomicLong sendErrors = new AtomicLong();
     private final AtomicReference<Exception> firstSendError = new AtomicReference<>();
-    private volatile boolean collecting = true;
     private long startNanos;
 
     public LoadRun(Scenario scenario, Target target) {
@@ -103,17 +98,12 @@ public final class LoadRun {
      * Returns once every task has a result, or {@code drainTimeout} after the last send.
      */
     public Outcome run(Duration drainTimeout, Consumer<LoadRun> tick) throws InterruptedException {
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig());
+        // the reader fixes its starting point before the first task is sent
+        try (TopicReader results = new TopicReader(target.kafka(), List.of(target.resultsTopic()), TopicReader.From.END);
              KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(target.resultsTopic(), Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(target.resultsTopic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToEnd(partitions);
-            partitions.forEach(consumer::position); // fix the starting point before the first task is sent
-
             Instant startedAt = Instant.now();
             startNanos = System.nanoTime();
-            Thread collector = Thread.ofPlatform().name("load-collector").start(() -> collect(consumer));
+            results.follow("load-collector", this::collect);
             Thread sender = Thread.ofPlatform().name("load-sender").start(() -> send(producer, startedAt));
             long lastSendDone = -1;
             long nextTick = System.nanoTime();
@@ -129,8 +119,7 @@ public final class LoadRun {
                 boolean allAnswered = !sender.isAlive() && stats.done() >= stats.sent();
                 boolean timedOut = lastSendDone >= 0 && now - lastSendDone > drainTimeout.toNanos();
                 if (allAnswered || timedOut) {
-                    collecting = false;
-                    collector.join();
+                    results.close();
                     tick.accept(this);
                     return new Outcome(scenario, runId, startedAt, Duration.ofNanos(elapsedNanos()), schedule.count(),
                             List.copyOf(produced), stats, sendErrors.get(), allAnswered);
@@ -167,25 +156,21 @@ public final class LoadRun {
         producer.flush();
     }
 
-    private void collect(KafkaConsumer<String, byte[]> consumer) {
-        while (collecting) {
-            for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(50))) {
-                long at = elapsedNanos();
-                JsonNode result = parse(record.value());
-                String taskId = result == null ? null : result.path("taskId").asText(null);
-                Pending task = taskId == null ? null : pending.get(taskId);
-                if (task == null) {
-                    continue; // another run's result
-                }
-                if (!answered.add(taskId)) {
-                    stats.duplicate();
-                    continue;
-                }
-                JsonNode timing = result.path("timing");
-                stats.done(task.type(), result.path("lane").asText(null), result.path("status").asText("UNKNOWN"),
-                        task.intendedNanos(), at, timing.path("queueWaitMs").asDouble(), timing.path("serviceMs").asDouble());
-            }
+    private void collect(ConsumerRecord<String, byte[]> record) {
+        long at = elapsedNanos();
+        JsonNode result = parse(record.value());
+        String taskId = result == null ? null : result.path("taskId").asText(null);
+        Pending task = taskId == null ? null : pending.get(taskId);
+        if (task == null) {
+            return; // another run's result
         }
+        if (!answered.add(taskId)) {
+            stats.duplicate();
+            return;
+        }
+        JsonNode timing = result.path("timing");
+        stats.done(task.type(), result.path("lane").asText(null), result.path("status").asText("UNKNOWN"),
+                task.intendedNanos(), at, timing.path("queueWaitMs").asDouble(), timing.path("serviceMs").asDouble());
     }
 
     private static JsonNode parse(byte[] value) {
@@ -197,21 +182,6 @@ public final class LoadRun {
     }
 
     private Map<String, Object> producerConfig() {
-        Map<String, Object> config = new HashMap<>(target.kafka());
-        config.put("acks", "all");
-        config.put("enable.idempotence", "true");
-        config.put("linger.ms", "1");
-        config.put("key.serializer", StringSerializer.class.getName());
-        config.put("value.serializer", ByteArraySerializer.class.getName());
-        return config;
-    }
-
-    private Map<String, Object> consumerConfig() {
-        Map<String, Object> config = new HashMap<>(target.kafka());
-        config.remove("group.id");
-        config.put("max.poll.records", "5000");
-        config.put("key.deserializer", StringDeserializer.class.getName());
-        config.put("value.deserializer", ByteArrayDeserializer.class.getName());
-        return config;
+        return ClientSettings.from(target.kafka()).durableProducer().set(ProducerConfig.LINGER_MS_CONFIG, "1").toMap();
     }
 }

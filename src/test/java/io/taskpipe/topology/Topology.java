@@ -1,15 +1,13 @@
 package io.taskpipe.topology;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.taskpipe.check.Checker;
 import io.taskpipe.check.History;
 import io.taskpipe.check.HistoryReader;
 import io.taskpipe.check.Report;
+import io.taskpipe.kafka.ClientSettings;
+import io.taskpipe.kafka.TopicReader;
 import io.taskpipe.testing.Pipeline;
-import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -121,26 +119,21 @@ public final class Topology implements AutoCloseable {
         return process;
     }
 
+    /** Client settings of the scenario's broker. */
+    public Map<String, Object> kafka() {
+        return ClientSettings.bootstrap(bootstrap).toMap();
+    }
+
     /** The first result of each of these tasks, read from the beginning of the results topic. */
     public Map<String, JsonNode> results(Set<String> ids) {
         Map<String, JsonNode> byId = new HashMap<>();
-        try (var consumer = new KafkaConsumer<String, byte[]>(Map.of(
-                "bootstrap.servers", bootstrap,
-                "key.deserializer", StringDeserializer.class.getName(),
-                "value.deserializer", ByteArrayDeserializer.class.getName()))) {
-            var partitions = consumer.partitionsFor(resultsTopic()).stream()
-                    .map(p -> new TopicPartition(resultsTopic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            var end = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                for (var record : consumer.poll(Duration.ofMillis(200))) {
-                    JsonNode result = Pipeline.parse(record.value());
-                    if (ids.contains(result.path("taskId").asText())) {
-                        byId.putIfAbsent(result.get("taskId").asText(), result);
-                    }
+        try (TopicReader reader = new TopicReader(kafka(), List.of(resultsTopic()), TopicReader.From.BEGINNING)) {
+            reader.readToEnd(record -> {
+                JsonNode result = Pipeline.parse(record.value());
+                if (ids.contains(result.path("taskId").asText())) {
+                    byId.putIfAbsent(result.get("taskId").asText(), result);
                 }
-            }
+            });
         }
         return byId;
     }
@@ -149,8 +142,7 @@ public final class Topology implements AutoCloseable {
     public Report check(TaskLoad load) {
         Set<String> ids = new HashSet<>();
         load.produced().forEach(p -> ids.add(p.taskId()));
-        History history = HistoryReader.read(Map.of("bootstrap.servers", bootstrap), resultsTopic(), dlqTopic(),
-                ids::contains, Duration.ofSeconds(3));
+        History history = HistoryReader.read(kafka(), resultsTopic(), dlqTopic(), ids::contains, Duration.ofSeconds(3));
         Report report = Checker.check(load.produced(), history);
         String text = report.format(scenario);
         System.out.println(text);
