@@ -139,8 +139,7 @@ public final class LoadCommand implements Callable<Integer> {
 
     /** One computing task through the whole pipeline before the clock starts: the CPU lane is up, so is everything before it. */
     private static void awaitPipeline(LoadRun.Target target) throws InterruptedException {
-        Scenario probe = new Scenario("probe", "readiness probe", 1L, 0, Duration.ZERO,
-                List.of(new Scenario.Phase(0.0, null, null, null, 1L)),
+        Scenario probe = new Scenario("probe", "readiness probe", 1L, 0, Duration.ZERO, List.of(Scenario.Phase.burst(1)),
                 List.of(new Scenario.MixEntry("compute.sum", 1.0, JsonNodeFactory.instance.objectNode().put("n", 1), null)), List.of());
         LoadRun run = new LoadRun(probe, target);
         if (!run.run(Duration.ofMinutes(2), r -> { }).drained()) {

@@ -2,27 +2,20 @@ package io.taskpipe.load;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.taskpipe.check.Produced;
+import io.taskpipe.contract.Task;
 import io.taskpipe.contract.TaskJson;
 import io.taskpipe.kafka.ClientSettings;
 import io.taskpipe.kafka.TopicReader;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
@@ -63,9 +56,7 @@ public final class LoadRun {
     private final RunStats stats;
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private final Set<String> answered = ConcurrentHashMap.newKeySet();
-    private final Queue<Produced> produced = new ConcurrentLinkedQueue<>();
-    private final AtomicLong sendErrors = new AtomicLong();
-    private final AtomicReference<Exception> firstSendError = new AtomicReference<>();
+    private volatile Exception firstSendError;
     private long startNanos;
 
     public LoadRun(Scenario scenario, Target target) {
@@ -100,11 +91,12 @@ public final class LoadRun {
     public Outcome run(Duration drainTimeout, Consumer<LoadRun> tick) throws InterruptedException {
         // the reader fixes its starting point before the first task is sent
         try (TopicReader results = new TopicReader(target.kafka(), List.of(target.resultsTopic()), TopicReader.From.END);
-             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig())) {
+             TaskSender sender = new TaskSender(target, runId, scenario.seed(), scenario.keys())) {
             Instant startedAt = Instant.now();
             startNanos = System.nanoTime();
             results.follow("load-collector", this::collect);
-            Thread sender = Thread.ofPlatform().name("load-sender").start(() -> send(producer, startedAt));
+            Thread sending = Thread.ofPlatform().name("load-sender").start(() ->
+                    sender.run(schedule, scenario.mix(), startNanos, startedAt, this::sending));
             long lastSendDone = -1;
             long nextTick = System.nanoTime();
             while (true) {
@@ -113,16 +105,17 @@ public final class LoadRun {
                     tick.accept(this);
                     nextTick = now + 1_000_000_000L;
                 }
-                if (!sender.isAlive() && lastSendDone < 0) {
+                if (!sending.isAlive() && lastSendDone < 0) {
                     lastSendDone = now;
                 }
-                boolean allAnswered = !sender.isAlive() && stats.done() >= stats.sent();
+                boolean allAnswered = !sending.isAlive() && stats.done() >= stats.sent();
                 boolean timedOut = lastSendDone >= 0 && now - lastSendDone > drainTimeout.toNanos();
                 if (allAnswered || timedOut) {
                     results.close();
                     tick.accept(this);
+                    firstSendError = sender.firstError();
                     return new Outcome(scenario, runId, startedAt, Duration.ofNanos(elapsedNanos()), schedule.count(),
-                            List.copyOf(produced), stats, sendErrors.get(), allAnswered);
+                            sender.produced(), stats, sender.errors(), allAnswered);
                 }
                 Thread.sleep(20); // polling our own threads' progress, not synchronising with the pipeline
             }
@@ -131,29 +124,12 @@ public final class LoadRun {
 
     /** The first error a send reported, if any (the broker refused or was unreachable). */
     public Exception firstSendError() {
-        return firstSendError.get();
+        return firstSendError;
     }
 
-    private void send(KafkaProducer<String, byte[]> producer, Instant startedAt) {
-        TaskFactory factory = new TaskFactory(scenario, runId, target.httpBase());
-        for (long i = 0; i < schedule.count(); i++) {
-            long due = schedule.offsetNanos(i);
-            for (long wait; (wait = due - elapsedNanos()) > 0; ) {
-                LockSupport.parkNanos(wait);
-            }
-            TaskFactory.Made made = factory.next(startedAt.plusNanos(due));
-            var task = made.task();
-            pending.put(task.id(), new Pending(task.type(), due));
-            produced.add(new Produced(task.id(), made.key(), task.seq()));
-            producer.send(new ProducerRecord<>(target.tasksTopic(), made.key(), TaskJson.write(task)), (metadata, error) -> {
-                if (error != null) {
-                    sendErrors.incrementAndGet();
-                    firstSendError.compareAndSet(null, error);
-                }
-            });
-            stats.sent(elapsedNanos());
-        }
-        producer.flush();
+    private void sending(Task task, long dueNanos) {
+        pending.put(task.id(), new Pending(task.type(), dueNanos));
+        stats.sent(elapsedNanos());
     }
 
     private void collect(ConsumerRecord<String, byte[]> record) {
@@ -179,9 +155,5 @@ public final class LoadRun {
         } catch (IOException e) {
             return null;
         }
-    }
-
-    private Map<String, Object> producerConfig() {
-        return ClientSettings.from(target.kafka()).durableProducer().set(ProducerConfig.LINGER_MS_CONFIG, "1").toMap();
     }
 }
