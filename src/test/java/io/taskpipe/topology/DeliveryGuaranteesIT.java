@@ -2,10 +2,11 @@ package io.taskpipe.topology;
 
 import io.taskpipe.check.DeadLetter;
 import io.taskpipe.check.History;
-import io.taskpipe.check.HistoryReader;
 import io.taskpipe.check.Observed;
 import io.taskpipe.check.Report;
 import io.taskpipe.embedded.EmbeddedBroker;
+import io.taskpipe.load.Scenario.Phase;
+import io.taskpipe.load.TaskSender;
 import io.taskpipe.testing.KafkaBroker;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,14 +53,11 @@ class DeliveryGuaranteesIT {
             topology.dispatcher("dispatcher");
             topology.worker("worker-1");
             topology.worker("worker-2");
-            try (TaskLoad load = new TaskLoad(topology, 500, 1); Outcomes outcomes = new Outcomes(topology)) {
-                load.send(20_000, TaskLoad.MIXED);
-                outcomes.awaitAll(load.produced(), Duration.ofMinutes(4));
-                Report report = topology.check(load);
+            try (TaskSender load = topology.load(500, 1); Outcomes outcomes = new Outcomes(topology)) {
+                load.run(burst(20_000), Mixes.MIXED);
+                Report report = topology.judge(load, outcomes, Duration.ofMinutes(4));
                 assertThat(report.produced()).isEqualTo(20_000);
-                assertThat(report.lost()).isZero();
                 assertThat(report.duplicates()).isZero();
-                assertThat(report.orderViolations()).isZero();
                 assertThat(report.keysWithGaps()).isZero();
                 assertThat(report.statuses()).containsOnlyKeys("SUCCEEDED");
             }
@@ -72,8 +70,8 @@ class DeliveryGuaranteesIT {
             topology.dispatcher("dispatcher");
             List<AppProcess> workers = new ArrayList<>(List.of(topology.worker("worker-1"), topology.worker("worker-2")));
             Map<Long, Integer> inFlightAtKill = new HashMap<>();
-            try (TaskLoad load = new TaskLoad(topology, 200, 2); Outcomes outcomes = new Outcomes(topology)) {
-                CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> load.sendAtRate(60, Duration.ofSeconds(30), TaskLoad.CPU_HEAVY));
+            try (TaskSender load = topology.load(200, 2); Outcomes outcomes = new Outcomes(topology)) {
+                CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> load.run(steady(60, 30), Mixes.CPU_HEAVY));
                 for (int kill = 0; kill < 5; kill++) {
                     Thread.sleep(5_000);
                     int index = kill % 2;
@@ -84,16 +82,13 @@ class DeliveryGuaranteesIT {
                     workers.set(index, topology.restart(victim));
                 }
                 sending.get();
-                outcomes.awaitAll(load.produced(), Duration.ofMinutes(3));
-                Report report = topology.check(load);
+                Report report = topology.judge(load, outcomes, Duration.ofMinutes(3));
                 System.out.printf("uncommitted on each victim just before its kill: %s%n", inFlightAtKill.values());
 
                 assertThat(inFlightAtKill).hasSize(5);
                 assertThat(inFlightAtKill.values().stream().mapToInt(Integer::intValue).sum()).as("kills hit work in flight").isPositive();
-                assertThat(report.lost()).isZero();
                 assertThat(report.unmarkedDuplicates()).as("every replay says attempt > 1").isZero();
-                assertThat(report.orderViolations()).isZero();
-                History history = history(topology, load);
+                History history = topology.history(load);
                 Map<Long, Long> duplicatesByVictim = duplicatesByFirstPid(history);
                 assertThat(inFlightAtKill.keySet()).as("duplicates come only from killed processes").containsAll(duplicatesByVictim.keySet());
                 int capacity = 2 + 8; // slots + queue of a 2-processor worker: the most it can hold when killed
@@ -108,16 +103,13 @@ class DeliveryGuaranteesIT {
             AppProcess dispatcher = topology.dispatcher("dispatcher");
             topology.worker("worker-1");
             topology.worker("worker-2");
-            try (TaskLoad load = new TaskLoad(topology, 300, 3); Outcomes outcomes = new Outcomes(topology)) {
-                CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> load.sendAtRate(300, Duration.ofSeconds(20), TaskLoad.MIXED));
+            try (TaskSender load = topology.load(300, 3); Outcomes outcomes = new Outcomes(topology)) {
+                CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> load.run(steady(300, 20), Mixes.MIXED));
                 Thread.sleep(8_000);
                 dispatcher.kill();
                 topology.restart(dispatcher);
                 sending.get();
-                outcomes.awaitAll(load.produced(), Duration.ofMinutes(3));
-                Report report = topology.check(load);
-                assertThat(report.lost()).isZero();
-                assertThat(report.orderViolations()).isZero();
+                topology.judge(load, outcomes, Duration.ofMinutes(3));
             }
         }
     }
@@ -127,8 +119,8 @@ class DeliveryGuaranteesIT {
         try (Topology topology = topology("rescale")) {
             topology.dispatcher("dispatcher");
             topology.worker("worker-1");
-            try (TaskLoad load = new TaskLoad(topology, 200, 4); Outcomes outcomes = new Outcomes(topology)) {
-                CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> load.sendAtRate(50, Duration.ofSeconds(40), TaskLoad.CPU));
+            try (TaskSender load = topology.load(200, 4); Outcomes outcomes = new Outcomes(topology)) {
+                CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> load.run(steady(50, 40), Mixes.CPU));
                 Thread.sleep(10_000);
                 AppProcess second = topology.worker("worker-2");
                 AppProcess third = topology.worker("worker-3");
@@ -136,11 +128,7 @@ class DeliveryGuaranteesIT {
                 assertThat(second.terminate(Duration.ofSeconds(40))).isZero();
                 assertThat(third.terminate(Duration.ofSeconds(40))).isZero();
                 sending.get();
-                outcomes.awaitAll(load.produced(), Duration.ofMinutes(3));
-                Report report = topology.check(load);
-                assertThat(report.lost()).isZero();
-                assertThat(report.orderViolations()).isZero();
-                assertThat(report.maxStallMs()).isLessThan(30_000);
+                assertThat(topology.judge(load, outcomes, Duration.ofMinutes(3)).maxStallMs()).isLessThan(30_000);
             }
         }
     }
@@ -152,8 +140,8 @@ class DeliveryGuaranteesIT {
              Topology topology = new Topology("broker-restart", broker.bootstrapServers(), FILES)) {
             topology.dispatcher("dispatcher");
             topology.worker("worker-1");
-            try (TaskLoad load = new TaskLoad(topology, 200, 5); Outcomes outcomes = new Outcomes(topology)) {
-                CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> load.sendAtRate(200, Duration.ofSeconds(20), TaskLoad.MIXED));
+            try (TaskSender load = topology.load(200, 5); Outcomes outcomes = new Outcomes(topology)) {
+                CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> load.run(steady(200, 20), Mixes.MIXED));
                 Thread.sleep(7_000);
                 broker.restart();
                 Instant restarted = Instant.now();
@@ -162,10 +150,7 @@ class DeliveryGuaranteesIT {
                 System.out.printf("broker restart: processing resumed %d ms after the broker was back%n",
                         Duration.between(restarted, outcomes.lastResult()).toMillis());
                 sending.get();
-                outcomes.awaitAll(load.produced(), Duration.ofMinutes(3));
-                Report report = topology.check(load);
-                assertThat(report.lost()).isZero();
-                assertThat(report.orderViolations()).isZero();
+                topology.judge(load, outcomes, Duration.ofMinutes(3));
             }
         }
     }
@@ -175,11 +160,11 @@ class DeliveryGuaranteesIT {
         try (Topology topology = topology("crash-loop").with("taskpipe.tasks.test-types-enabled", "true")) {
             topology.dispatcher("dispatcher");
             List<AppProcess> workers = new ArrayList<>(List.of(topology.worker("worker-1"), topology.worker("worker-2")));
-            try (TaskLoad load = new TaskLoad(topology, 300, 6); Outcomes outcomes = new Outcomes(topology)) {
+            try (TaskSender load = topology.load(300, 6); Outcomes outcomes = new Outcomes(topology)) {
                 Set<String> crashIds = new HashSet<>();
                 for (int batch = 0; batch < 5; batch++) {
-                    load.send(1_000, TaskLoad.CPU);
-                    crashIds.add(load.send(TaskLoad.task("test.crash")));
+                    load.run(burst(1_000), Mixes.CPU);
+                    crashIds.add(load.send(Mixes.task("test.crash")));
                 }
                 int restarts = 0;
                 long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
@@ -197,7 +182,7 @@ class DeliveryGuaranteesIT {
                 Report report = topology.check(load);
                 System.out.printf("crash loop: %d worker restarts for %d crash tasks%n", restarts, crashIds.size());
 
-                History history = history(topology, load);
+                History history = topology.history(load);
                 history.results().stream().filter(r -> !crashIds.contains(r.taskId()) && !r.status().equals("SUCCEEDED"))
                         .forEach(r -> System.out.println("NOT SUCCEEDED: " + r));
                 history.deadLetters().stream().filter(d -> !crashIds.contains(d.taskId()))
@@ -218,38 +203,38 @@ class DeliveryGuaranteesIT {
         try (Topology topology = topology("sigterm").with("taskpipe.lanes.shutdown-grace", "20s")) {
             AppProcess dispatcher = topology.dispatcher("dispatcher");
             AppProcess worker = topology.worker("worker-1");
-            try (TaskLoad load = new TaskLoad(topology, 50, 7); Outcomes outcomes = new Outcomes(topology)) {
-                load.send(200, (i, random) -> TaskLoad.task("compute.sum", "n", 100_000_000L + random.nextInt(200_000_000)));
+            try (TaskSender load = topology.load(50, 7); Outcomes outcomes = new Outcomes(topology)) {
+                load.run(burst(200), List.of(Mixes.entry("compute.sum", 1, "n", Mixes.between(100_000_000, 299_999_999))));
                 await().atMost(Duration.ofSeconds(60)).until(() -> worker.metric("taskpipe_lane_running{lane=\"CPU\"}") > 0);
                 long start = System.nanoTime();
                 assertThat(worker.terminate(Duration.ofSeconds(30))).isZero();
                 System.out.printf("SIGTERM: worker drained and exited 0 in %d ms%n", (System.nanoTime() - start) / 1_000_000);
                 topology.restart(worker);
 
-                load.send(300, (i, random) -> TaskLoad.task("io.sleep", "millis", 2_000 + random.nextInt(2_000)));
+                load.run(burst(300), List.of(Mixes.entry("io.sleep", 1, "millis", Mixes.between(2_000, 3_999))));
                 await().atMost(Duration.ofSeconds(60)).until(() -> dispatcher.metric("taskpipe_lane_running{lane=\"IO\"}") > 0);
                 start = System.nanoTime();
                 assertThat(dispatcher.terminate(Duration.ofSeconds(30))).isZero();
                 System.out.printf("SIGTERM: dispatcher drained and exited 0 in %d ms%n", (System.nanoTime() - start) / 1_000_000);
                 topology.restart(dispatcher);
 
-                outcomes.awaitAll(load.produced(), Duration.ofMinutes(3));
-                Report report = topology.check(load);
-                assertThat(report.lost()).isZero();
-                assertThat(report.duplicates()).as("no task ran twice").isZero();
-                assertThat(report.orderViolations()).isZero();
+                assertThat(topology.judge(load, outcomes, Duration.ofMinutes(3)).duplicates()).as("no task ran twice").isZero();
             }
         }
     }
 
-    private static boolean allEnded(Outcomes outcomes, TaskLoad load) {
+    private static boolean allEnded(Outcomes outcomes, TaskSender load) {
         return outcomes.endedCount() >= load.produced().size();
     }
 
-    private static History history(Topology topology, TaskLoad load) {
-        Set<String> ids = load.produced().stream().map(p -> p.taskId()).collect(Collectors.toSet());
-        return HistoryReader.read(Map.of("bootstrap.servers", topology.bootstrap()), topology.resultsTopic(),
-                topology.dlqTopic(), ids::contains, Duration.ofSeconds(1));
+    /** {@code count} tasks at once. */
+    private static List<Phase> burst(long count) {
+        return List.of(Phase.burst(count));
+    }
+
+    /** {@code rate} tasks a second for {@code seconds}, each sent when due (open loop). */
+    private static List<Phase> steady(double rate, long seconds) {
+        return List.of(Phase.steady(rate, Duration.ofSeconds(seconds)));
     }
 
     /** For each task with more than one result, the process that produced its first one. */
