@@ -50,7 +50,7 @@ final class GilExperiment {
 
         Bench.Topics topics = bench.topics("gil-taskpipe");
         bench.dispatcher(topics, Map.of(), List.of(), null);
-        bench.worker(topics, "worker", Map.of(), List.of(), null);
+        bench.worker(topics, "worker", Map.of("taskpipe.lanes.cpu.slots", "2"), List.of(), null); // the row names its 2 slots
         bench.awaitAnswers(topics, "compute.sum", Bench.params("n", 1));
         int waitJobs = wait.get("jobs").asInt();
         long waitMillis = Math.round(wait.get("seconds_each").asDouble() * 1000);

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,6 +38,7 @@ import static org.awaitility.Awaitility.await;
 class DeliveryGuaranteesIT {
 
     private static final Path FILES = KafkaBroker.filesDir();
+    private static final String CPU_LANE = "lane=\"CPU\"";
 
     @BeforeAll
     static void files() throws IOException {
@@ -66,14 +68,20 @@ class DeliveryGuaranteesIT {
 
     @Test
     void killingCpuWorkersLosesNothingAndReplaysOnlyWhatWasInFlight() throws Exception {
-        try (Topology topology = topology("worker-kill")) {
+        int slots = 2;
+        int queue = 8;
+        try (Topology topology = topology("worker-kill")
+                .with("taskpipe.lanes.cpu.slots", Integer.toString(slots))
+                .with("taskpipe.lanes.cpu.queue-capacity", Integer.toString(queue))) {
             topology.dispatcher("dispatcher");
             List<AppProcess> workers = new ArrayList<>(List.of(topology.worker("worker-1"), topology.worker("worker-2")));
             Map<Long, Integer> inFlightAtKill = new HashMap<>();
             try (TaskSender load = topology.load(200, 2); Outcomes outcomes = new Outcomes(topology)) {
                 CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> load.run(steady(60, 30), Mixes.CPU_HEAVY));
                 for (int kill = 0; kill < 5; kill++) {
-                    Thread.sleep(5_000);
+                    // spaced by the run's progress, not by time: kill k after k × 300 of its 1,800 results (every 5 s of load)
+                    int results = (kill + 1) * 300;
+                    await(results + " results").atMost(Duration.ofMinutes(2)).until(() -> outcomes.endedCount() >= results);
                     int index = kill % 2;
                     AppProcess victim = workers.get(index);
                     int uncommitted = (int) victim.metric("taskpipe_lane_uncommitted{lane=\"CPU\"}");
@@ -91,7 +99,7 @@ class DeliveryGuaranteesIT {
                 History history = topology.history(load);
                 Map<Long, Long> duplicatesByVictim = duplicatesByFirstPid(history);
                 assertThat(inFlightAtKill.keySet()).as("duplicates come only from killed processes").containsAll(duplicatesByVictim.keySet());
-                int capacity = 2 + 8; // slots + queue of a 2-processor worker: the most it can hold when killed
+                int capacity = slots + queue; // the most a worker holds when it is killed
                 duplicatesByVictim.forEach((pid, duplicates) -> assertThat(duplicates).isLessThanOrEqualTo(capacity));
             }
         }
@@ -105,7 +113,8 @@ class DeliveryGuaranteesIT {
             topology.worker("worker-2");
             try (TaskSender load = topology.load(300, 3); Outcomes outcomes = new Outcomes(topology)) {
                 CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> load.run(steady(300, 20), Mixes.MIXED));
-                Thread.sleep(8_000);
+                // mid-run: a third of the run's 6,000 tasks answered, the rest sent or still to come
+                await("2,000 results").atMost(Duration.ofMinutes(2)).until(() -> outcomes.endedCount() >= 2_000);
                 dispatcher.kill();
                 topology.restart(dispatcher);
                 sending.get();
@@ -121,10 +130,13 @@ class DeliveryGuaranteesIT {
             topology.worker("worker-1");
             try (TaskSender load = topology.load(200, 4); Outcomes outcomes = new Outcomes(topology)) {
                 CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> load.run(steady(50, 40), Mixes.CPU));
-                Thread.sleep(10_000);
+                await("500 results from one worker").atMost(Duration.ofMinutes(2)).until(() -> outcomes.endedCount() >= 500);
+                int beforeJoin = outcomes.endedCount();
                 AppProcess second = topology.worker("worker-2");
                 AppProcess third = topology.worker("worker-3");
-                Thread.sleep(12_000);
+                // scaled out for real: both newcomers hold partitions and finished tasks, over another 600 of the run's 2,000
+                await("workers 2 and 3 at work").atMost(Duration.ofMinutes(2)).until(() -> outcomes.endedCount() >= beforeJoin + 600
+                        && second.metricSum("taskpipe_tasks_total", CPU_LANE) > 0 && third.metricSum("taskpipe_tasks_total", CPU_LANE) > 0);
                 assertThat(second.terminate(Duration.ofSeconds(40))).isZero();
                 assertThat(third.terminate(Duration.ofSeconds(40))).isZero();
                 sending.get();
@@ -142,7 +154,7 @@ class DeliveryGuaranteesIT {
             topology.worker("worker-1");
             try (TaskSender load = topology.load(200, 5); Outcomes outcomes = new Outcomes(topology)) {
                 CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> load.run(steady(200, 20), Mixes.MIXED));
-                Thread.sleep(7_000);
+                await("1,000 results").atMost(Duration.ofMinutes(2)).until(() -> outcomes.endedCount() >= 1_000);
                 broker.restart();
                 Instant restarted = Instant.now();
                 int endedBefore = outcomes.endedCount();
@@ -166,21 +178,20 @@ class DeliveryGuaranteesIT {
                     load.run(burst(1_000), Mixes.CPU);
                     crashIds.add(load.send(Mixes.task("test.crash")));
                 }
-                int restarts = 0;
-                long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
-                while (!allEnded(outcomes, load) && System.nanoTime() < deadline) {
+                AtomicInteger restarts = new AtomicInteger();
+                await("every task ended, dead workers relaunched").atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(200)).until(() -> {
                     for (int i = 0; i < workers.size(); i++) {
                         if (!workers.get(i).isAlive()) {
                             assertThat(workers.get(i).exitValue()).as("halted by test.crash").isEqualTo(137);
                             workers.set(i, topology.relaunchNoWait(workers.get(i)));
-                            restarts++;
+                            restarts.incrementAndGet();
                         }
                     }
-                    Thread.sleep(200);
-                }
+                    return outcomes.endedCount() >= load.produced().size();
+                });
                 outcomes.awaitAll(load.produced(), Duration.ofSeconds(10));
                 Report report = topology.check(load);
-                System.out.printf("crash loop: %d worker restarts for %d crash tasks%n", restarts, crashIds.size());
+                System.out.printf("crash loop: %d worker restarts for %d crash tasks%n", restarts.get(), crashIds.size());
 
                 History history = topology.history(load);
                 history.results().stream().filter(r -> !crashIds.contains(r.taskId()) && !r.status().equals("SUCCEEDED"))
@@ -190,7 +201,7 @@ class DeliveryGuaranteesIT {
                 List<DeadLetter> lost = history.deadLetters().stream().filter(d -> "WORKER_LOST".equals(d.code())).toList();
                 assertThat(lost.stream().map(DeadLetter::taskId).collect(Collectors.toSet())).isEqualTo(crashIds);
                 assertThat(lost).as("given up after exactly 3 deliveries").allSatisfy(d -> assertThat(d.attempts()).isEqualTo(3));
-                assertThat(restarts).isBetween(3, 15);
+                assertThat(restarts.get()).isBetween(3, 15);
                 assertThat(report.lost()).isZero();
                 assertThat(history.results().stream().filter(r -> !crashIds.contains(r.taskId())))
                         .allSatisfy(r -> assertThat(r.status()).isEqualTo("SUCCEEDED"));
@@ -221,10 +232,6 @@ class DeliveryGuaranteesIT {
                 assertThat(topology.judge(load, outcomes, Duration.ofMinutes(3)).duplicates()).as("no task ran twice").isZero();
             }
         }
-    }
-
-    private static boolean allEnded(Outcomes outcomes, TaskSender load) {
-        return outcomes.endedCount() >= load.produced().size();
     }
 
     /** {@code count} tasks at once. */
