@@ -29,8 +29,11 @@ public abstract class KafkaOptions {
         return dlqTopic;
     }
 
-    /** Client settings for the given (or default) bootstrap servers. */
+    /** Client settings for the given (or default) bootstrap servers; a command asks only when it has some. */
     public Map<String, Object> kafka() {
+        if (bootstrapServers() == null) {
+            throw new IllegalStateException("no --bootstrap-servers given");
+        }
         return ClientSettings.bootstrap(bootstrapServers()).toMap();
     }
 

@@ -48,18 +48,18 @@ public final class TaskSender implements AutoCloseable {
         this.factory = new TaskFactory(runId, seed, keys, target.httpBase());
     }
 
-    /** Publishes the tasks of {@code phases}, drawn from {@code mix}, each when it is due from now; returns once all are acknowledged. */
+    /** Publishes the tasks of {@code phases}, drawn from {@code mix}, each when it is due from now; returns once all were sent. */
     public void run(List<Phase> phases, List<MixEntry> mix) {
-        Scenario.checkPhases(phases, "phases");
-        Scenario.checkMix(mix, "mix");
+        Scenario.checkPhases(phases, "the load");
+        Scenario.checkMix(mix, "the load");
         run(new Schedule(phases), mix, System.nanoTime(), Instant.now(), (task, due) -> { });
     }
 
     /**
      * Publishes the schedule's tasks, drawn from {@code mix}, each when it is due (open loop: whether or not
      * earlier ones were answered), counted from {@code startNanos} ({@link System#nanoTime()}), which was
-     * {@code startedAt} by the wall clock; a task's {@code createdAt} is its due time. Returns once all
-     * are acknowledged.
+     * {@code startedAt} by the wall clock; a task's {@code createdAt} is its due time. Returns once the
+     * producer has finished with all of them (acknowledged, or counted in {@link #errors()}).
      */
     public void run(Schedule schedule, List<MixEntry> mix, long startNanos, Instant startedAt, Listener listener) {
         for (long i = 0; i < schedule.count(); i++) {
@@ -72,9 +72,9 @@ public final class TaskSender implements AutoCloseable {
         producer.flush();
     }
 
-    /** Publishes one task of {@code entry} now (a test's special task); returns its id once it is acknowledged. */
+    /** Publishes one task of {@code entry} now (a test's special task); returns its id once it was sent. */
     public String send(MixEntry entry) {
-        Scenario.checkMix(List.of(entry), "task");
+        Scenario.checkMix(List.of(entry), "a single task");
         Task task = publish(List.of(entry), Instant.now(), 0, (t, due) -> { });
         producer.flush();
         return task.id();
