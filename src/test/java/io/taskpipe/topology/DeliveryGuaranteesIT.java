@@ -5,6 +5,7 @@ import io.taskpipe.check.History;
 import io.taskpipe.check.Observed;
 import io.taskpipe.check.Report;
 import io.taskpipe.embedded.EmbeddedBroker;
+import io.taskpipe.load.Scenario.MixEntry;
 import io.taskpipe.load.Scenario.Phase;
 import io.taskpipe.load.TaskSender;
 import io.taskpipe.testing.KafkaBroker;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
@@ -77,11 +79,11 @@ class DeliveryGuaranteesIT {
             List<AppProcess> workers = new ArrayList<>(List.of(topology.worker("worker-1"), topology.worker("worker-2")));
             Map<Long, Integer> inFlightAtKill = new HashMap<>();
             try (TaskSender load = topology.load(200, 2); Outcomes outcomes = new Outcomes(topology)) {
-                CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> load.run(steady(60, 30), Mixes.CPU_HEAVY));
+                AtomicBoolean stop = new AtomicBoolean();
+                CompletableFuture<Void> sending = steadyUntil(stop, load, 60, Mixes.CPU_HEAVY);
                 for (int kill = 0; kill < 5; kill++) {
-                    // spaced by the run's progress, not by time: kill k after k × 300 of its 1,800 results (every 5 s of load)
-                    int results = (kill + 1) * 300;
-                    await(results + " results").atMost(Duration.ofMinutes(2)).until(() -> outcomes.endedCount() >= results);
+                    // spaced by the run's progress, not by time: another 300 results (5 s of load) since the last restart
+                    awaitMore(outcomes, 300);
                     int index = kill % 2;
                     AppProcess victim = workers.get(index);
                     int uncommitted = (int) victim.metric("taskpipe_lane_uncommitted{lane=\"CPU\"}");
@@ -89,6 +91,7 @@ class DeliveryGuaranteesIT {
                     inFlightAtKill.put(victim.pid(), uncommitted);
                     workers.set(index, topology.restart(victim));
                 }
+                stop.set(true);
                 sending.get();
                 Report report = topology.judge(load, outcomes, Duration.ofMinutes(3));
                 System.out.printf("uncommitted on each victim just before its kill: %s%n", inFlightAtKill.values());
@@ -129,16 +132,20 @@ class DeliveryGuaranteesIT {
             topology.dispatcher("dispatcher");
             topology.worker("worker-1");
             try (TaskSender load = topology.load(200, 4); Outcomes outcomes = new Outcomes(topology)) {
-                CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> load.run(steady(50, 40), Mixes.CPU));
-                await("500 results from one worker").atMost(Duration.ofMinutes(2)).until(() -> outcomes.endedCount() >= 500);
-                int beforeJoin = outcomes.endedCount();
+                // the load goes on, however long the processes take to start, until the pipeline is back to one worker
+                AtomicBoolean stop = new AtomicBoolean();
+                CompletableFuture<Void> sending = steadyUntil(stop, load, 50, Mixes.CPU);
+                awaitMore(outcomes, 500);
                 AppProcess second = topology.worker("worker-2");
                 AppProcess third = topology.worker("worker-3");
-                // scaled out for real: both newcomers hold partitions and finished tasks, over another 600 of the run's 2,000
-                await("workers 2 and 3 at work").atMost(Duration.ofMinutes(2)).until(() -> outcomes.endedCount() >= beforeJoin + 600
+                // scaled out for real: both newcomers hold partitions and have finished tasks, over another 600 results
+                int joined = outcomes.endedCount();
+                await("workers 2 and 3 at work").atMost(Duration.ofMinutes(2)).until(() -> outcomes.endedCount() >= joined + 600
                         && second.metricSum("taskpipe_tasks_total", CPU_LANE) > 0 && third.metricSum("taskpipe_tasks_total", CPU_LANE) > 0);
                 assertThat(second.terminate(Duration.ofSeconds(40))).isZero();
                 assertThat(third.terminate(Duration.ofSeconds(40))).isZero();
+                awaitMore(outcomes, 300); // one worker carries the load again
+                stop.set(true);
                 sending.get();
                 assertThat(topology.judge(load, outcomes, Duration.ofMinutes(3)).maxStallMs()).isLessThan(30_000);
             }
@@ -237,6 +244,24 @@ class DeliveryGuaranteesIT {
     /** {@code count} tasks at once. */
     private static List<Phase> burst(long count) {
         return List.of(Phase.burst(count));
+    }
+
+    /**
+     * {@code rate} tasks a second, a second's worth after another, until {@code stop} is set: load that
+     * lasts as long as the faults it carries take on this machine.
+     */
+    private static CompletableFuture<Void> steadyUntil(AtomicBoolean stop, TaskSender load, double rate, List<MixEntry> mix) {
+        return CompletableFuture.runAsync(() -> {
+            while (!stop.get()) {
+                load.run(steady(rate, 1), mix);
+            }
+        });
+    }
+
+    /** Waits for {@code results} more tasks to end than have ended now. */
+    private static void awaitMore(Outcomes outcomes, int results) {
+        int target = outcomes.endedCount() + results;
+        await(results + " more results").atMost(Duration.ofMinutes(2)).until(() -> outcomes.endedCount() >= target);
     }
 
     /** {@code rate} tasks a second for {@code seconds}, each sent when due (open loop). */
