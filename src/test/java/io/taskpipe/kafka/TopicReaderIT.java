@@ -25,35 +25,40 @@ class TopicReaderIT {
     private final Map<String, Object> kafka = ClientSettings.bootstrap(KafkaBroker.broker().bootstrapServers()).toMap();
 
     @Test
-    void fromTheBeginningItReadsEveryPartitionToTheEndOfThatMoment() throws Exception {
-        String topic = topic();
-        send(topic, "a", 30);
-        List<String> read = new ArrayList<>();
-        try (TopicReader reader = new TopicReader(kafka, List.of(topic), TopicReader.From.BEGINNING)) {
-            reader.readToEnd(record -> read.add(value(record)));
-        }
-        assertThat(read).hasSize(30).allMatch(v -> v.startsWith("a-"));
+    void readingToTheEndReadsEveryPartitionFromTheBeginningAndNothingFromTheEnd() throws Exception {
+        String topic = topicWith("a", 30);
+        assertThat(readToEnd(topic, TopicReader.From.BEGINNING)).hasSize(30).allMatch(v -> v.startsWith("a-"));
+        assertThat(readToEnd(topic, TopicReader.From.END)).isEmpty();
     }
 
     @Test
-    void fromTheEndItFollowsWhatIsProducedAfterItWasMadeAndNothingBefore() throws Exception {
-        String topic = topic();
-        send(topic, "before", 10);
-        List<String> read = new CopyOnWriteArrayList<>();
+    void followingFromTheEndSeesWhatIsProducedOnceTheReaderWasMadeAndNothingBefore() throws Exception {
+        String topic = topicWith("before", 10);
+        List<String> followed = new CopyOnWriteArrayList<>();
         try (TopicReader reader = new TopicReader(kafka, List.of(topic), TopicReader.From.END)) {
             send(topic, "after", 5); // before the first poll: the starting point was fixed when the reader was made
-            reader.follow("test-follower", record -> read.add(value(record)));
+            reader.follow("test-follower", record -> followed.add(value(record)));
             send(topic, "later", 5);
-            await().atMost(Duration.ofSeconds(30)).until(() -> read.size() >= 10);
+            await().atMost(Duration.ofSeconds(30)).until(() -> followed.size() >= 10);
         }
-        assertThat(read).hasSize(10).noneMatch(v -> v.startsWith("before-"));
+        assertThat(followed).hasSize(10).noneMatch(v -> v.startsWith("before-"));
     }
 
-    private String topic() throws Exception {
+    private List<String> readToEnd(String topic, TopicReader.From from) {
+        List<String> read = new ArrayList<>();
+        try (TopicReader reader = new TopicReader(kafka, List.of(topic), from)) {
+            reader.readToEnd(record -> read.add(value(record)));
+        }
+        return read;
+    }
+
+    /** A new topic of 3 partitions holding {@code count} records. */
+    private String topicWith(String prefix, int count) throws Exception {
         String topic = "topic-reader-" + UUID.randomUUID();
         try (Admin admin = Admin.create(kafka)) {
             admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get();
         }
+        send(topic, prefix, count);
         return topic;
     }
 
