@@ -31,7 +31,6 @@ class PayloadIT {
     @Test
     void hostilePayloadsAreDeadLetteredFastAndTheConsumerGoesOn() throws Exception {
         try (Pipeline pipeline = new Pipeline()) {
-            String key = pipeline.id("payloads");
             String id = pipeline.id("x");
             Map<String, String> payloads = new LinkedHashMap<>();
             payloads.put("deep nesting", "{\"id\":\"" + id + "\",\"type\":\"io.sleep\",\"params\":" + "{\"a\":".repeat(200) + "1" + "}".repeat(200) + "}");
@@ -50,32 +49,34 @@ class PayloadIT {
             payloads.put("oversized record", "{\"id\":\"" + id + "\",\"type\":\"io.sleep\",\"params\":{\"millis\":1},\"pad\":\"" + " ".repeat(300_000) + "\"}");
 
             String warmUp = pipeline.id("warm-up"); // the lane has its partitions: what follows measures rejection alone
-            pipeline.send(pipeline.task(warmUp, "io.sleep", "millis", 1).put("key", key));
+            pipeline.send(pipeline.task(warmUp, "io.sleep", "millis", 1).put("key", pipeline.id("warm-up")));
             pipeline.awaitResults(List.of(warmUp), Duration.ofSeconds(30));
+            Map<String, String> keyOf = new LinkedHashMap<>();
             List<String> valid = new ArrayList<>();
             for (Map.Entry<String, String> payload : payloads.entrySet()) { // one at a time: each one's own latency
-                int before = letters(pipeline, key).size();
+                // a key of its own, so each dead letter is matched to the payload it stands for; a valid task behind it on that key
+                String key = pipeline.id("payload-" + keyOf.size());
+                keyOf.put(payload.getKey(), key);
                 pipeline.send(key, payload.getValue().getBytes(StandardCharsets.UTF_8));
                 String ok = pipeline.id("valid-" + valid.size());
                 valid.add(ok);
                 pipeline.send(pipeline.task(ok, "io.sleep", "millis", 1).put("key", key));
                 pipeline.flush();
-                await(payload.getKey()).atMost(Duration.ofSeconds(10)).until(() -> letters(pipeline, key).size() > before);
+                await(payload.getKey()).atMost(Duration.ofSeconds(10)).until(() -> !letters(pipeline, key).isEmpty());
             }
             Map<String, JsonNode> results = pipeline.awaitResults(valid, Duration.ofSeconds(30));
             assertThat(results.values()).allSatisfy(r -> assertThat(r.get("status").asText()).isEqualTo("SUCCEEDED"));
 
-            List<ConsumerRecord<String, byte[]>> letters = letters(pipeline, key);
-            assertThat(letters).hasSize(payloads.size());
-            List<String> names = new ArrayList<>(payloads.keySet());
-            for (int i = 0; i < letters.size(); i++) {
-                ConsumerRecord<String, byte[]> letter = letters.get(i);
+            keyOf.forEach((name, key) -> {
+                List<ConsumerRecord<String, byte[]>> letters = letters(pipeline, key);
+                assertThat(letters).as(name + ": one dead letter").hasSize(1);
+                ConsumerRecord<String, byte[]> letter = letters.getFirst();
                 long delayMs = letter.timestamp() - Long.parseLong(header(letter, "taskpipe-dlq-timestamp"));
-                System.out.printf("%-18s %-20s %4d ms  %s%n", names.get(i), header(letter, "taskpipe-dlq-code"), delayMs,
+                System.out.printf("%-18s %-20s %4d ms  %s%n", name, header(letter, "taskpipe-dlq-code"), delayMs,
                         header(letter, "taskpipe-dlq-reason"));
-                assertThat(header(letter, "taskpipe-dlq-reason")).isNotBlank();
-                assertThat(delayMs).as(names.get(i) + " dead-lettered within 100 ms").isLessThan(100);
-            }
+                assertThat(header(letter, "taskpipe-dlq-reason")).as(name).isNotBlank();
+                assertThat(delayMs).as(name + " dead-lettered within 100 ms").isLessThan(100);
+            });
             given().get("/q/health").then().statusCode(200).body("status", equalTo("UP"));
         }
     }

@@ -2,9 +2,11 @@ package io.taskpipe.check;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.taskpipe.cli.Durations;
+import io.taskpipe.cli.KafkaOptions;
 import io.taskpipe.contract.TaskJson;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -13,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
@@ -22,25 +23,19 @@ import java.util.concurrent.Callable;
         description = "Drains taskpipe's results and dead letters and judges a run: lost, duplicated and out-of-order tasks, latency.")
 public final class CheckCommand implements Callable<Integer> {
 
-    @Option(names = "--bootstrap-servers", defaultValue = "localhost:9092", description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
-    String bootstrapServers;
+    @Mixin
+    KafkaOptions.Running pipeline;
 
     @Option(names = "--produced", required = true,
             description = "The run's tasks, one JSON object per line with id, and key and seq when it had them.")
     Path produced;
 
-    @Option(names = "--results-topic", defaultValue = "taskpipe.results", description = "Default: ${DEFAULT-VALUE}.")
-    String resultsTopic;
-
-    @Option(names = "--dlq-topic", defaultValue = "taskpipe.dlq", description = "Default: ${DEFAULT-VALUE}.")
-    String dlqTopic;
+    @Option(names = "--json", description = "Also write the report as JSON to this file.")
+    Path json;
 
     @Option(names = "--settle", defaultValue = "5s", converter = Durations.Converter.class,
             description = "Keep reading until nothing new arrived for this long (default: ${DEFAULT-VALUE}).")
     Duration settle;
-
-    @Option(names = "--json", description = "Also write the report as JSON to this file.")
-    Path json;
 
     @Override
     public Integer call() throws Exception {
@@ -54,8 +49,7 @@ public final class CheckCommand implements Callable<Integer> {
         }
         Set<String> ids = new HashSet<>();
         tasks.forEach(t -> ids.add(t.taskId()));
-        History history = HistoryReader.read(Map.of("bootstrap.servers", bootstrapServers), resultsTopic, dlqTopic,
-                ids::contains, settle);
+        History history = HistoryReader.read(pipeline.kafka(), pipeline.resultsTopic(), pipeline.dlqTopic(), ids::contains, settle);
         Report report = Checker.check(tasks, history);
         System.out.println(report.format("taskpipe checker: " + produced.getFileName()));
         if (json != null) {

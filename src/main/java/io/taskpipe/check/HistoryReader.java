@@ -3,17 +3,13 @@ package io.taskpipe.check;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.taskpipe.contract.Headers;
 import io.taskpipe.contract.TaskJson;
+import io.taskpipe.kafka.TopicReader;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -31,47 +27,24 @@ public final class HistoryReader {
     /** Reads the outcomes of the tasks whose id {@code belongs}. */
     public static History read(Map<String, Object> kafka, String resultsTopic, String dlqTopic,
                                Predicate<String> belongs, Duration settle) {
-        Map<String, Object> config = new HashMap<>(kafka);
-        config.put("key.deserializer", StringDeserializer.class.getName());
-        config.put("value.deserializer", ByteArrayDeserializer.class.getName());
-        config.put("max.poll.records", "5000");
-        config.remove("group.id");
         List<Observed> results = new ArrayList<>();
         List<DeadLetter> deadLetters = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config)) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (String topic : List.of(resultsTopic, dlqTopic)) {
-                consumer.partitionsFor(topic, Duration.ofSeconds(30)).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long quietSince = System.nanoTime();
-            while (!caughtUp(consumer, end) || System.nanoTime() - quietSince < settle.toNanos()) {
-                var records = consumer.poll(Duration.ofMillis(200));
-                if (!records.isEmpty()) {
-                    quietSince = System.nanoTime();
-                }
-                for (ConsumerRecord<String, byte[]> record : records) {
-                    if (record.topic().equals(resultsTopic)) {
-                        JsonNode result = json(record.value());
-                        if (result != null && result.hasNonNull("taskId") && belongs.test(result.get("taskId").asText())) {
-                            results.add(Observed.of(result));
-                        }
-                    } else {
-                        DeadLetter letter = deadLetter(record);
-                        if (letter.taskId() == null || belongs.test(letter.taskId())) {
-                            deadLetters.add(letter);
-                        }
+        try (TopicReader reader = new TopicReader(kafka, List.of(resultsTopic, dlqTopic), TopicReader.From.BEGINNING)) {
+            reader.readToEnd(settle, record -> {
+                if (record.topic().equals(resultsTopic)) {
+                    JsonNode result = json(record.value());
+                    if (result != null && result.hasNonNull("taskId") && belongs.test(result.get("taskId").asText())) {
+                        results.add(Observed.of(result));
+                    }
+                } else {
+                    DeadLetter letter = deadLetter(record);
+                    if (letter.taskId() == null || belongs.test(letter.taskId())) {
+                        deadLetters.add(letter);
                     }
                 }
-            }
+            });
         }
         return new History(results, deadLetters);
-    }
-
-    private static boolean caughtUp(KafkaConsumer<String, byte[]> consumer, Map<TopicPartition, Long> end) {
-        return end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
     }
 
     private static DeadLetter deadLetter(ConsumerRecord<String, byte[]> record) {

@@ -3,43 +3,37 @@ package io.taskpipe.cli;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
+import io.quarkus.runtime.configuration.DurationConverter;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * Durations as people write them in scenario files and command options: {@code 500ms}, {@code 30s},
- * {@code 2m}, {@code 1h}, {@code 1m30s}, or ISO-8601. One parser, so the load and check commands agree.
+ * Durations in command options and scenario files, read by the converter Quarkus reads {@code taskpipe.*}
+ * settings with, so one form works everywhere: {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h},
+ * {@code 1d}, a bare number of seconds, {@code 1.5s}, ISO-8601 ({@code PT1M30S}, or {@code 1m30s}).
  */
 public final class Durations {
 
-    private static final Pattern SIMPLE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)");
+    /** The forms, for error messages. */
+    static final String FORMS = "write it as taskpipe.* settings take it: 500ms, 30s, 2m, 1h, 1d, a number of seconds, or ISO-8601 (PT1M30S)";
 
     private Durations() {
     }
 
     public static Duration parse(String text) {
-        String trimmed = text.trim();
-        Matcher m = SIMPLE.matcher(trimmed);
-        if (m.matches()) {
-            double amount = Double.parseDouble(m.group(1));
-            double millis = switch (m.group(2)) {
-                case "ms" -> amount;
-                case "s" -> amount * 1e3;
-                case "m" -> amount * 60e3;
-                default -> amount * 3600e3;
-            };
-            return Duration.ofNanos(Math.round(millis * 1e6));
-        }
+        Duration parsed;
         try {
-            // ISO-8601 as it is, or its time part without the "PT" (1m30s)
-            return Duration.parse(trimmed.startsWith("P") ? trimmed : "PT" + trimmed.toUpperCase());
+            parsed = text == null ? null : DurationConverter.parseDuration(text);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("'" + text + "' is not a duration: write e.g. 500ms, 30s, 2m or 1h");
+            parsed = null; // the converter's own message repeats the text and names no form
         }
+        if (parsed == null) {
+            throw new IllegalArgumentException("'" + text + "' is not a duration: " + FORMS);
+        }
+        return parsed;
     }
 
     /** For Jackson: scenario fields. */
@@ -62,7 +56,11 @@ public final class Durations {
     public static final class Converter implements ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
-            return parse(value);
+            try {
+                return parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage()); // picocli shows this message as it is
+            }
         }
     }
 }

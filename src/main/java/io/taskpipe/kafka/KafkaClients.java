@@ -4,19 +4,18 @@ import io.smallrye.common.annotation.Identifier;
 import io.taskpipe.config.TaskpipeConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -40,9 +39,8 @@ public class KafkaClients {
     }
 
     public KafkaClients(Map<String, Object> kafkaConfig, String bootstrapServers) {
-        this.base = new HashMap<>(kafkaConfig);
+        this.base = ClientSettings.from(kafkaConfig).set(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers).toMap();
         this.bootstrapServers = bootstrapServers;
-        this.base.put("bootstrap.servers", bootstrapServers);
     }
 
     public String bootstrapServers() {
@@ -64,38 +62,27 @@ public class KafkaClients {
     }
 
     public Producer<String, byte[]> newProducer(String clientId) {
-        Map<String, Object> props = new HashMap<>();
-        props.put("linger.ms", "1");
-        props.putAll(base);
-        props.put("client.id", clientId + "-" + ProcessHandle.current().pid());
-        props.put("acks", "all");
-        props.put("enable.idempotence", "true");
-        props.put("key.serializer", StringSerializer.class.getName());
-        props.put("value.serializer", ByteArraySerializer.class.getName());
-        return new KafkaProducer<>(props);
+        return new KafkaProducer<>(producerSettings(clientId));
     }
 
     /**
      * A transactional producer: what it sends becomes visible to {@code read_committed} consumers all at
-     * once, on commit, or not at all. {@code timeout} bounds how long a call may block, and how long the
-     * broker keeps a transaction open for a producer that died in it (its partitions' committed readers
-     * wait that long).
+     * once, on commit, or not at all. {@code timeout} bounds how long a call may block; the broker aborts
+     * a transaction its producer left open (it died in it) after twice that, and until then that
+     * transaction's partitions keep their committed readers waiting.
      */
     public Producer<String, byte[]> newTransactionalProducer(String transactionalId, Duration timeout) {
-        Map<String, Object> props = new HashMap<>();
-        props.put("linger.ms", "1");
-        props.putAll(base);
-        props.put("client.id", transactionalId);
-        props.put("transactional.id", transactionalId);
-        props.put("transaction.timeout.ms", Long.toString(Math.max(1000, 2 * timeout.toMillis())));
-        props.put("max.block.ms", Long.toString(timeout.toMillis()));
-        props.put("delivery.timeout.ms", Long.toString(Math.max(timeout.toMillis(), 1000)));
-        props.put("request.timeout.ms", Long.toString(Math.max(timeout.toMillis() / 2, 500)));
-        props.put("acks", "all");
-        props.put("enable.idempotence", "true");
-        props.put("key.serializer", StringSerializer.class.getName());
-        props.put("value.serializer", ByteArraySerializer.class.getName());
-        return new KafkaProducer<>(props);
+        long millis = timeout.toMillis();
+        return new KafkaProducer<>(ClientSettings.from(base)
+                .byDefault(ProducerConfig.LINGER_MS_CONFIG, "1")
+                .set(CommonClientConfigs.CLIENT_ID_CONFIG, transactionalId)
+                .set(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId)
+                .set(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Long.toString(Math.max(1000, 2 * millis)))
+                .set(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(millis))
+                .set(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(Math.max(millis, 1000)))
+                .set(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.max(millis / 2, 500)))
+                .durableProducer()
+                .toMap());
     }
 
     /**
@@ -104,25 +91,34 @@ public class KafkaClients {
      * transactional batch (a REST submission) is seen whole or not at all.
      */
     public Consumer<String, byte[]> newConsumer(String group, int maxPollRecords, Optional<String> instanceId) {
-        Map<String, Object> props = new HashMap<>();
-        props.put("session.timeout.ms", "10000");
-        props.put("heartbeat.interval.ms", "2000");
-        props.put("partition.assignment.strategy", "org.apache.kafka.clients.consumer.CooperativeStickyAssignor");
-        props.putAll(base);
-        props.put("group.id", group);
-        props.put("client.id", group + "-" + ProcessHandle.current().pid());
-        props.put("enable.auto.commit", "false");
-        props.put("auto.offset.reset", "earliest");
-        props.put("isolation.level", "read_committed");
-        props.put("max.poll.records", Integer.toString(Math.max(1, Math.min(500, maxPollRecords))));
-        instanceId.ifPresent(id -> props.put("group.instance.id", id));
-        props.put("key.deserializer", StringDeserializer.class.getName());
-        props.put("value.deserializer", ByteArrayDeserializer.class.getName());
-        return new KafkaConsumer<>(props);
+        return new KafkaConsumer<>(consumerSettings(group, maxPollRecords, instanceId));
     }
 
     public Admin newAdmin() {
-        return Admin.create(new HashMap<>(base));
+        return Admin.create(ClientSettings.from(base).toMap());
+    }
+
+    Map<String, Object> producerSettings(String clientId) {
+        return ClientSettings.from(base)
+                .byDefault(ProducerConfig.LINGER_MS_CONFIG, "1")
+                .set(CommonClientConfigs.CLIENT_ID_CONFIG, clientId + "-" + ProcessHandle.current().pid())
+                .durableProducer()
+                .toMap();
+    }
+
+    Map<String, Object> consumerSettings(String group, int maxPollRecords, Optional<String> instanceId) {
+        ClientSettings settings = ClientSettings.from(base)
+                .byDefault(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000")
+                .byDefault(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "2000")
+                .byDefault(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName())
+                .set(ConsumerConfig.GROUP_ID_CONFIG, group)
+                .set(CommonClientConfigs.CLIENT_ID_CONFIG, group + "-" + ProcessHandle.current().pid())
+                .set(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false")
+                .set(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")
+                .set(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
+                .set(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(Math.max(1, Math.min(500, maxPollRecords))));
+        instanceId.ifPresent(id -> settings.set(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, id));
+        return settings.bytesConsumer().toMap();
     }
 
     /** Flushes and closes the shared producer (called last on shutdown, after the lanes stopped). */

@@ -7,9 +7,13 @@ import io.taskpipe.check.HistoryReader;
 import io.taskpipe.check.Produced;
 import io.taskpipe.check.Report;
 import io.taskpipe.cli.Durations;
+import io.taskpipe.cli.KafkaOptions;
 import io.taskpipe.contract.TaskJson;
+import io.taskpipe.kafka.ClientSettings;
+import org.apache.kafka.clients.CommonClientConfigs;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -41,20 +45,14 @@ public final class LoadCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "A scenario: a name from the scenario directory (smoke, mixed, ...) or a YAML/JSON file.")
     String scenario;
 
-    @Option(names = "--bootstrap-servers", description = "Kafka of a running pipeline. Default: start a local all-in-one pipeline (embedded broker) for this run.")
-    String bootstrapServers;
+    @Mixin
+    KafkaOptions.RunningOrLocal pipeline;
 
     @Option(names = "--http-url", description = "HTTP address of the pipeline, for ${http} in scenarios (default: the local pipeline's).")
     String httpUrl;
 
     @Option(names = "--tasks-topic", defaultValue = "taskpipe.tasks", description = "Default: ${DEFAULT-VALUE}.")
     String tasksTopic;
-
-    @Option(names = "--results-topic", defaultValue = "taskpipe.results", description = "Default: ${DEFAULT-VALUE}.")
-    String resultsTopic;
-
-    @Option(names = "--dlq-topic", defaultValue = "taskpipe.dlq", description = "Default: ${DEFAULT-VALUE}.")
-    String dlqTopic;
 
     @Option(names = "--out", description = "Directory for summary.json, report.html and produced.jsonl. Default: target/load/<scenario>-<time>.")
     Path out;
@@ -87,18 +85,18 @@ public final class LoadCommand implements Callable<Integer> {
         Path outDir = out != null ? out : Path.of("target", "load", loaded.name() + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Files.createDirectories(outDir);
-        Path files = dataDir != null ? dataDir : bootstrapServers == null ? Files.createTempDirectory("taskpipe-load-") : null;
+        Path files = dataDir != null ? dataDir : pipeline.bootstrapServers() == null ? Files.createTempDirectory("taskpipe-load-") : null;
         if (files != null) {
             prepareFiles(files, loaded);
         }
         LocalPipeline local = null;
         try {
-            if (bootstrapServers == null) {
+            if (pipeline.bootstrapServers() == null) {
                 System.out.printf("starting a local pipeline (embedded broker, dispatcher, 1 cpu-worker); its log: %s%n", outDir.resolve("pipeline.log"));
                 local = LocalPipeline.start(jar, files, pipelineOptions, outDir.resolve("pipeline.log"), Duration.ofMinutes(2));
             }
-            LoadRun.Target target = new LoadRun.Target(Map.of("bootstrap.servers", local != null ? local.bootstrapServers() : bootstrapServers),
-                    tasksTopic, resultsTopic, dlqTopic, httpUrl != null ? httpUrl : local != null ? local.httpBase() : null);
+            LoadRun.Target target = new LoadRun.Target(local != null ? ClientSettings.bootstrap(local.bootstrapServers()).toMap() : pipeline.kafka(),
+                    tasksTopic, pipeline.resultsTopic(), pipeline.dlqTopic(), httpUrl != null ? httpUrl : local != null ? local.httpBase() : null);
             awaitPipeline(target);
             Summary summary = run(loaded, target, outDir, drainTimeout);
             System.out.println();
@@ -141,12 +139,11 @@ public final class LoadCommand implements Callable<Integer> {
 
     /** One computing task through the whole pipeline before the clock starts: the CPU lane is up, so is everything before it. */
     private static void awaitPipeline(LoadRun.Target target) throws InterruptedException {
-        Scenario probe = new Scenario("probe", "readiness probe", 1L, 0, Duration.ZERO,
-                List.of(new Scenario.Phase(0.0, null, null, null, 1L)),
+        Scenario probe = new Scenario("probe", "readiness probe", 1L, 0, Duration.ZERO, List.of(Scenario.Phase.burst(1)),
                 List.of(new Scenario.MixEntry("compute.sum", 1.0, JsonNodeFactory.instance.objectNode().put("n", 1), null)), List.of());
         LoadRun run = new LoadRun(probe, target);
         if (!run.run(Duration.ofMinutes(2), r -> { }).drained()) {
-            throw new IllegalStateException("the pipeline at " + target.kafka().get("bootstrap.servers")
+            throw new IllegalStateException("the pipeline at " + target.kafka().get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)
                     + " did not answer a probe task within 2 minutes (is a cpu-worker running?)");
         }
     }

@@ -2,31 +2,20 @@ package io.taskpipe.load;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.taskpipe.check.Produced;
+import io.taskpipe.contract.Task;
 import io.taskpipe.contract.TaskJson;
+import io.taskpipe.kafka.ClientSettings;
+import io.taskpipe.kafka.TopicReader;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
@@ -44,7 +33,7 @@ public final class LoadRun {
     public record Target(Map<String, Object> kafka, String tasksTopic, String resultsTopic, String dlqTopic, String httpBase) {
 
         public static Target of(String bootstrapServers, String httpBase) {
-            return new Target(Map.of("bootstrap.servers", bootstrapServers), "taskpipe.tasks", "taskpipe.results", "taskpipe.dlq", httpBase);
+            return new Target(ClientSettings.bootstrap(bootstrapServers).toMap(), "taskpipe.tasks", "taskpipe.results", "taskpipe.dlq", httpBase);
         }
 
         public Target withTopics(String tasks, String results, String dlq) {
@@ -67,10 +56,7 @@ public final class LoadRun {
     private final RunStats stats;
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private final Set<String> answered = ConcurrentHashMap.newKeySet();
-    private final Queue<Produced> produced = new ConcurrentLinkedQueue<>();
-    private final AtomicLong sendErrors = new AtomicLong();
-    private final AtomicReference<Exception> firstSendError = new AtomicReference<>();
-    private volatile boolean collecting = true;
+    private volatile Exception firstSendError;
     private long startNanos;
 
     public LoadRun(Scenario scenario, Target target) {
@@ -103,18 +89,14 @@ public final class LoadRun {
      * Returns once every task has a result, or {@code drainTimeout} after the last send.
      */
     public Outcome run(Duration drainTimeout, Consumer<LoadRun> tick) throws InterruptedException {
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig());
-             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(target.resultsTopic(), Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(target.resultsTopic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToEnd(partitions);
-            partitions.forEach(consumer::position); // fix the starting point before the first task is sent
-
+        // the reader fixes its starting point before the first task is sent
+        try (TopicReader results = new TopicReader(target.kafka(), List.of(target.resultsTopic()), TopicReader.From.END);
+             TaskSender sender = new TaskSender(target, runId, scenario.seed(), scenario.keys())) {
             Instant startedAt = Instant.now();
             startNanos = System.nanoTime();
-            Thread collector = Thread.ofPlatform().name("load-collector").start(() -> collect(consumer));
-            Thread sender = Thread.ofPlatform().name("load-sender").start(() -> send(producer, startedAt));
+            results.follow("load-collector", this::collect);
+            Thread sending = Thread.ofPlatform().name("load-sender").start(() ->
+                    sender.run(schedule, scenario.mix(), startNanos, startedAt, this::sending));
             long lastSendDone = -1;
             long nextTick = System.nanoTime();
             while (true) {
@@ -123,17 +105,17 @@ public final class LoadRun {
                     tick.accept(this);
                     nextTick = now + 1_000_000_000L;
                 }
-                if (!sender.isAlive() && lastSendDone < 0) {
+                if (!sending.isAlive() && lastSendDone < 0) {
                     lastSendDone = now;
                 }
-                boolean allAnswered = !sender.isAlive() && stats.done() >= stats.sent();
+                boolean allAnswered = !sending.isAlive() && stats.done() >= stats.sent();
                 boolean timedOut = lastSendDone >= 0 && now - lastSendDone > drainTimeout.toNanos();
                 if (allAnswered || timedOut) {
-                    collecting = false;
-                    collector.join();
+                    results.close();
                     tick.accept(this);
+                    firstSendError = sender.firstError();
                     return new Outcome(scenario, runId, startedAt, Duration.ofNanos(elapsedNanos()), schedule.count(),
-                            List.copyOf(produced), stats, sendErrors.get(), allAnswered);
+                            sender.produced(), stats, sender.errors(), allAnswered);
                 }
                 Thread.sleep(20); // polling our own threads' progress, not synchronising with the pipeline
             }
@@ -142,50 +124,29 @@ public final class LoadRun {
 
     /** The first error a send reported, if any (the broker refused or was unreachable). */
     public Exception firstSendError() {
-        return firstSendError.get();
+        return firstSendError;
     }
 
-    private void send(KafkaProducer<String, byte[]> producer, Instant startedAt) {
-        TaskFactory factory = new TaskFactory(scenario, runId, target.httpBase());
-        for (long i = 0; i < schedule.count(); i++) {
-            long due = schedule.offsetNanos(i);
-            for (long wait; (wait = due - elapsedNanos()) > 0; ) {
-                LockSupport.parkNanos(wait);
-            }
-            TaskFactory.Made made = factory.next(startedAt.plusNanos(due));
-            var task = made.task();
-            pending.put(task.id(), new Pending(task.type(), due));
-            produced.add(new Produced(task.id(), made.key(), task.seq()));
-            producer.send(new ProducerRecord<>(target.tasksTopic(), made.key(), TaskJson.write(task)), (metadata, error) -> {
-                if (error != null) {
-                    sendErrors.incrementAndGet();
-                    firstSendError.compareAndSet(null, error);
-                }
-            });
-            stats.sent(elapsedNanos());
-        }
-        producer.flush();
+    private void sending(Task task, long dueNanos) {
+        pending.put(task.id(), new Pending(task.type(), dueNanos));
+        stats.sent(elapsedNanos());
     }
 
-    private void collect(KafkaConsumer<String, byte[]> consumer) {
-        while (collecting) {
-            for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(50))) {
-                long at = elapsedNanos();
-                JsonNode result = parse(record.value());
-                String taskId = result == null ? null : result.path("taskId").asText(null);
-                Pending task = taskId == null ? null : pending.get(taskId);
-                if (task == null) {
-                    continue; // another run's result
-                }
-                if (!answered.add(taskId)) {
-                    stats.duplicate();
-                    continue;
-                }
-                JsonNode timing = result.path("timing");
-                stats.done(task.type(), result.path("lane").asText(null), result.path("status").asText("UNKNOWN"),
-                        task.intendedNanos(), at, timing.path("queueWaitMs").asDouble(), timing.path("serviceMs").asDouble());
-            }
+    private void collect(ConsumerRecord<String, byte[]> record) {
+        long at = elapsedNanos();
+        JsonNode result = parse(record.value());
+        String taskId = result == null ? null : result.path("taskId").asText(null);
+        Pending task = taskId == null ? null : pending.get(taskId);
+        if (task == null) {
+            return; // another run's result
         }
+        if (!answered.add(taskId)) {
+            stats.duplicate();
+            return;
+        }
+        JsonNode timing = result.path("timing");
+        stats.done(task.type(), result.path("lane").asText(null), result.path("status").asText("UNKNOWN"),
+                task.intendedNanos(), at, timing.path("queueWaitMs").asDouble(), timing.path("serviceMs").asDouble());
     }
 
     private static JsonNode parse(byte[] value) {
@@ -194,24 +155,5 @@ public final class LoadRun {
         } catch (IOException e) {
             return null;
         }
-    }
-
-    private Map<String, Object> producerConfig() {
-        Map<String, Object> config = new HashMap<>(target.kafka());
-        config.put("acks", "all");
-        config.put("enable.idempotence", "true");
-        config.put("linger.ms", "1");
-        config.put("key.serializer", StringSerializer.class.getName());
-        config.put("value.serializer", ByteArraySerializer.class.getName());
-        return config;
-    }
-
-    private Map<String, Object> consumerConfig() {
-        Map<String, Object> config = new HashMap<>(target.kafka());
-        config.remove("group.id");
-        config.put("max.poll.records", "5000");
-        config.put("key.deserializer", StringDeserializer.class.getName());
-        config.put("value.deserializer", ByteArrayDeserializer.class.getName());
-        return config;
     }
 }

@@ -39,14 +39,28 @@ public record Scenario(String name, String description, Long seed, Integer keys,
      * whole count at once (a burst).
      */
     public record Phase(Double rate, Double from, Double to, Duration duration, Long count) {
+
+        /** {@code rate} tasks/s for {@code duration}. */
+        public static Phase steady(double rate, Duration duration) {
+            return new Phase(rate, null, null, duration, null);
+        }
+
+        /** {@code count} tasks at once. */
+        public static Phase burst(long count) {
+            return new Phase(0.0, null, null, null, count);
+        }
     }
 
     /**
      * One kind of task in the mix, chosen with probability {@code weight} / total weight. A parameter
-     * whose value is a list takes one of its elements at random per task (sizes, wait times).
+     * whose value is a list takes one of its elements at random per task (sizes, wait times); one of
+     * {@code {between: [low, high]}} takes a whole number from low to high, both included.
      */
     public record MixEntry(String type, Double weight, ObjectNode params, Long timeoutMs) {
     }
+
+    /** The field of a parameter drawn from a range: {@code {between: [1000000, 5000000]}}. */
+    static final String BETWEEN = "between";
 
     /** A file of {@code bytes} random bytes named {@code name}, relative to the base directory. */
     public record FileSpec(String name, long bytes) {
@@ -83,6 +97,15 @@ public record Scenario(String name, String description, Long seed, Integer keys,
     }
 
     private Scenario validated(String source) {
+        checkPhases(phases, source);
+        checkMix(mix, source);
+        require(keys >= 0, source, "keys must be 0 (a key per task) or more");
+        require(!warmup.isNegative(), source, "warmup must not be negative");
+        return this;
+    }
+
+    /** Checks an arrival schedule as a scenario file's {@code phases}; errors name {@code source} and the phase. */
+    static void checkPhases(List<Phase> phases, String source) {
         require(phases != null && !phases.isEmpty(), source, "phases: at least one phase is needed");
         for (int i = 0; i < phases.size(); i++) {
             Phase p = phases.get(i);
@@ -98,14 +121,41 @@ public record Scenario(String name, String description, Long seed, Integer keys,
             require(p.count() == null || p.count() > 0, source, at + "count must be positive");
             require(p.duration() == null || !p.duration().isNegative() && !p.duration().isZero(), source, at + "duration must be positive");
         }
+    }
+
+    /** Checks task types as a scenario file's {@code mix}; errors name {@code source}, the entry and the parameter. */
+    static void checkMix(List<MixEntry> mix, String source) {
         require(mix != null && !mix.isEmpty(), source, "mix: at least one task type is needed");
         for (int i = 0; i < mix.size(); i++) {
             MixEntry m = mix.get(i);
-            require(m.type() != null && !m.type().isBlank(), source, "mix[" + i + "]: type is missing");
-            require(m.weight() == null || m.weight() > 0, source, "mix[" + i + "]: weight must be positive");
+            String at = "mix[" + i + "]";
+            require(m.type() != null && !m.type().isBlank(), source, at + ": type is missing");
+            require(m.weight() == null || m.weight() > 0, source, at + ": weight must be positive");
+            require(m.timeoutMs() == null || m.timeoutMs() > 0, source, at + ": timeoutMs must be positive");
+            if (m.params() != null) {
+                m.params().properties().forEach(p -> checkParam(p.getValue(), source, at + ".params." + p.getKey()));
+            }
         }
-        require(keys >= 0, source, "keys must be 0 (a key per task) or more");
-        return this;
+    }
+
+    private static void checkParam(JsonNode value, String source, String at) {
+        if (value.isArray()) {
+            require(!value.isEmpty(), source, at + ": a list to draw from needs at least one value");
+            value.forEach(element -> checkParam(element, source, at));
+        } else if (value.isObject() && value.has(BETWEEN)) {
+            JsonNode bounds = value.get(BETWEEN);
+            boolean wellFormed = value.size() == 1 && bounds.isArray() && bounds.size() == 2
+                    && bounds.get(0).isIntegralNumber() && bounds.get(0).canConvertToLong()
+                    && bounds.get(1).isIntegralNumber() && bounds.get(1).canConvertToLong();
+            require(wellFormed, source, at + ": write a range as {between: [low, high]}, two whole numbers");
+            require(bounds.get(0).asLong() <= bounds.get(1).asLong() && bounds.get(1).asLong() < Long.MAX_VALUE, source,
+                    at + ": a range's low end must not be above its high end");
+        }
+    }
+
+    /** Whether a (checked) parameter value is a range to draw from. */
+    static boolean isRange(JsonNode value) {
+        return value.isObject() && value.has(BETWEEN);
     }
 
     private static void require(boolean condition, String source, String message) {

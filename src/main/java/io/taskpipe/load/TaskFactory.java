@@ -2,6 +2,7 @@ package io.taskpipe.load;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.taskpipe.contract.Task;
@@ -9,14 +10,15 @@ import io.taskpipe.load.Scenario.MixEntry;
 
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Makes a scenario's tasks, one after another, the same ones for the same seed: the type drawn by
- * weight, the key drawn from the scenario's keys with a per-key {@code seq}, list-valued parameters
- * drawn from their lists, and {@code ${http}} in a string parameter replaced by the pipeline's HTTP
- * address (so a scenario can fetch from the pipeline it loads).
+ * Makes a run's tasks, one after another, the same ones for the same seed: the type drawn from a mix
+ * by weight, the key drawn from the run's keys with a per-key {@code seq} that goes on from one mix to
+ * the next, parameters drawn from their lists and ranges, and {@code ${http}} in a string parameter
+ * replaced by the pipeline's HTTP address (so a scenario can fetch from the pipeline it loads).
  */
 final class TaskFactory {
 
@@ -24,27 +26,26 @@ final class TaskFactory {
     record Made(Task task, String key) {
     }
 
-    private final Scenario scenario;
     private final String runId;
+    private final int keys;
     private final String httpBase;
     private final SplittableRandom random;
-    private final double totalWeight;
     private final Map<String, Long> seqs = new HashMap<>();
     private long next;
 
-    TaskFactory(Scenario scenario, String runId, String httpBase) {
-        this.scenario = scenario;
+    /** Tasks with ids {@code runId-0}, {@code runId-1}, ... over {@code keys} keys (0: a key per task). */
+    TaskFactory(String runId, long seed, int keys, String httpBase) {
         this.runId = runId;
+        this.keys = keys;
         this.httpBase = httpBase;
-        this.random = new SplittableRandom(scenario.seed());
-        this.totalWeight = scenario.mix().stream().mapToDouble(TaskFactory::weight).sum();
+        this.random = new SplittableRandom(seed);
     }
 
-    /** The next task, created (by the producer's clock) at {@code createdAt}. */
-    Made next(Instant createdAt) {
+    /** The next task, one of {@code mix}, created (by the producer's clock) at {@code createdAt}. */
+    Made next(List<MixEntry> mix, Instant createdAt) {
         String id = runId + "-" + next++;
-        MixEntry entry = draw();
-        String key = scenario.keys() == 0 ? id : runId + "-k" + random.nextInt(scenario.keys());
+        MixEntry entry = draw(mix);
+        String key = keys == 0 ? id : runId + "-k" + random.nextInt(keys);
         long seq = seqs.merge(key, 1L, Long::sum);
         ObjectNode params = JsonNodeFactory.instance.objectNode();
         if (entry.params() != null) {
@@ -53,26 +54,32 @@ final class TaskFactory {
         return new Made(new Task(null, id, entry.type(), key, seq, createdAt, entry.timeoutMs(), params), key);
     }
 
-    private MixEntry draw() {
-        double point = random.nextDouble() * totalWeight;
-        for (MixEntry entry : scenario.mix()) {
+    private MixEntry draw(List<MixEntry> mix) {
+        double point = random.nextDouble() * mix.stream().mapToDouble(TaskFactory::weight).sum();
+        for (MixEntry entry : mix) {
             point -= weight(entry);
             if (point < 0) {
                 return entry;
             }
         }
-        return scenario.mix().getLast();
+        return mix.getLast();
     }
 
     private JsonNode choose(JsonNode value) {
-        JsonNode chosen = value.isArray() && !value.isEmpty() ? value.get(random.nextInt(value.size())) : value;
-        if (chosen.isTextual() && chosen.asText().contains("${http}")) {
-            if (httpBase == null) {
-                throw new IllegalArgumentException("scenario " + scenario.name() + " uses ${http}: give --http-url");
-            }
-            return TextNode.valueOf(chosen.asText().replace("${http}", httpBase));
+        if (value.isArray() && !value.isEmpty()) {
+            return choose(value.get(random.nextInt(value.size())));
         }
-        return chosen;
+        if (Scenario.isRange(value)) {
+            JsonNode bounds = value.get(Scenario.BETWEEN);
+            return LongNode.valueOf(random.nextLong(bounds.get(0).asLong(), bounds.get(1).asLong() + 1));
+        }
+        if (value.isTextual() && value.asText().contains("${http}")) {
+            if (httpBase == null) {
+                throw new IllegalArgumentException("the scenario fetches from ${http}: give --http-url");
+            }
+            return TextNode.valueOf(value.asText().replace("${http}", httpBase));
+        }
+        return value;
     }
 
     private static double weight(MixEntry entry) {

@@ -1,16 +1,15 @@
 package io.taskpipe.bench;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.taskpipe.contract.Task;
 import io.taskpipe.contract.TaskJson;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.taskpipe.kafka.ClientSettings;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -24,8 +23,8 @@ final class BackgroundLoad implements AutoCloseable {
 
     BackgroundLoad(String bootstrap, String topic, String type, ObjectNode params, double rate, Duration duration) {
         thread = Thread.ofPlatform().name("background-load").start(() -> {
-            try (var producer = new KafkaProducer<String, byte[]>(Map.of("bootstrap.servers", bootstrap, "acks", "all",
-                    "linger.ms", "1", "key.serializer", StringSerializer.class.getName(), "value.serializer", ByteArraySerializer.class.getName()))) {
+            try (var producer = new KafkaProducer<String, byte[]>(ClientSettings.bootstrap(bootstrap).durableProducer()
+                    .set(ProducerConfig.LINGER_MS_CONFIG, "1").toMap())) {
                 long start = System.nanoTime();
                 long count = Math.round(rate * duration.toNanos() / 1e9);
                 for (long i = 0; running && i < count; i++) {

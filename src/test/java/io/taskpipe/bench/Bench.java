@@ -3,6 +3,7 @@ package io.taskpipe.bench;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.taskpipe.embedded.EmbeddedBroker;
+import io.taskpipe.kafka.ClientSettings;
 import io.taskpipe.load.LoadRun;
 import io.taskpipe.load.Scenario;
 import io.taskpipe.topology.AppProcess;
@@ -74,7 +75,7 @@ final class Bench implements AutoCloseable {
     Topics topics(String arm) {
         String prefix = "bench-" + (++arms) + "-" + arm;
         Topics topics = new Topics(prefix, prefix + ".tasks", prefix + ".tasks.cpu", prefix + ".results", prefix + ".dlq");
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap()))) {
+        try (Admin admin = Admin.create(ClientSettings.bootstrap(bootstrap()).toMap())) {
             admin.createTopics(List.of(topics.tasks(), topics.cpuTasks(), topics.results(), topics.dlq()).stream()
                     .map(name -> new NewTopic(name, Optional.of(PARTITIONS), Optional.empty())).toList()).all().get();
         } catch (InterruptedException | ExecutionException e) {
@@ -142,7 +143,7 @@ final class Bench implements AutoCloseable {
     /** Runs tasks through the arm's pipeline until one comes back: every consumer joined and every lane works. */
     void awaitAnswers(Topics topics, String type, ObjectNode params) throws InterruptedException {
         Scenario probe = new Scenario("probe", "", 1L, 0, Duration.ZERO,
-                List.of(new Scenario.Phase(0.0, null, null, null, 1L)), List.of(new Scenario.MixEntry(type, 1.0, params, null)), List.of());
+                List.of(Scenario.Phase.burst(1)), List.of(new Scenario.MixEntry(type, 1.0, params, null)), List.of());
         if (!new LoadRun(probe, topics.target(bootstrap())).run(Duration.ofSeconds(60), run -> { }).drained()) {
             throw new IllegalStateException("arm " + topics.prefix() + ": no answer to a probe task within 60 s");
         }
@@ -152,7 +153,7 @@ final class Bench implements AutoCloseable {
     LoadRun.Outcome openLoop(Topics topics, String name, double rate, Duration warmup, Duration measured, int keys,
                              List<Scenario.MixEntry> mix) throws InterruptedException {
         Scenario scenario = new Scenario(name, "", 7L, keys, warmup,
-                List.of(new Scenario.Phase(rate, null, null, warmup.plus(measured), null)), mix, List.of());
+                List.of(Scenario.Phase.steady(rate, warmup.plus(measured))), mix, List.of());
         return new LoadRun(scenario, topics.target(bootstrap())).run(Duration.ofSeconds(120), run -> { });
     }
 
@@ -172,7 +173,7 @@ final class Bench implements AutoCloseable {
     private LoadRun.Outcome burst(Topics topics, String name, long tasks, int keys, List<Scenario.MixEntry> mix, Duration collect)
             throws InterruptedException {
         Scenario scenario = new Scenario(name, "", 7L, keys, Duration.ZERO,
-                List.of(new Scenario.Phase(0.0, null, null, null, tasks)), mix, List.of());
+                List.of(Scenario.Phase.burst(tasks)), mix, List.of());
         return new LoadRun(scenario, topics.target(bootstrap())).run(collect, run -> { });
     }
 

@@ -50,7 +50,7 @@ final class GilExperiment {
 
         Bench.Topics topics = bench.topics("gil-taskpipe");
         bench.dispatcher(topics, Map.of(), List.of(), null);
-        bench.worker(topics, "worker", Map.of(), List.of(), null);
+        bench.worker(topics, "worker", Map.of("taskpipe.lanes.cpu.slots", "2"), List.of(), null); // the row names its 2 slots
         bench.awaitAnswers(topics, "compute.sum", Bench.params("n", 1));
         int waitJobs = wait.get("jobs").asInt();
         long waitMillis = Math.round(wait.get("seconds_each").asDouble() * 1000);
@@ -80,7 +80,7 @@ final class GilExperiment {
     private static double seconds(Bench bench, Bench.Topics topics, int jobs, int keys, String type,
                                   com.fasterxml.jackson.databind.node.ObjectNode params) throws InterruptedException {
         Scenario scenario = new Scenario("gil", "", 1L, keys, Duration.ZERO,
-                List.of(new Scenario.Phase(0.0, null, null, null, (long) jobs)), List.of(new Scenario.MixEntry(type, 1.0, params, null)), List.of());
+                List.of(Scenario.Phase.burst(jobs)), List.of(new Scenario.MixEntry(type, 1.0, params, null)), List.of());
         LoadRun.Outcome outcome = new LoadRun(scenario, topics.target(bench.bootstrap())).run(Duration.ofMinutes(2), run -> { });
         return outcome.stats().lastArrivalNanos() / 1e9;
     }

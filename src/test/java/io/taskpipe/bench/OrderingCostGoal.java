@@ -3,6 +3,7 @@ package io.taskpipe.bench;
 import io.taskpipe.check.Checker;
 import io.taskpipe.check.HistoryReader;
 import io.taskpipe.check.Report;
+import io.taskpipe.kafka.ClientSettings;
 import io.taskpipe.load.LoadRun;
 
 import java.time.Duration;
@@ -50,7 +51,7 @@ final class OrderingCostGoal {
         bench.endArm(); // the dispatcher stops (and commits) first, so the history below is complete and final
         Set<String> ids = new HashSet<>();
         outcome.produced().forEach(p -> ids.add(p.taskId()));
-        Report report = Checker.check(outcome.produced(), HistoryReader.read(Map.of("bootstrap.servers", bench.bootstrap()),
+        Report report = Checker.check(outcome.produced(), HistoryReader.read(ClientSettings.bootstrap(bench.bootstrap()).toMap(),
                 topics.results(), topics.dlq(), ids::contains, Duration.ofSeconds(1)));
         System.out.printf("  %s: %.0f tasks/s, %d order violations%n", name, rate, report.orderViolations());
         return new Arm(rate, report.orderViolations(), report.terminal());

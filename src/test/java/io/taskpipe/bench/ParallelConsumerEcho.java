@@ -3,14 +3,13 @@ package io.taskpipe.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.confluent.parallelconsumer.ParallelConsumerOptions;
 import io.confluent.parallelconsumer.ParallelStreamProcessor;
+import io.taskpipe.kafka.ClientSettings;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.time.Instant;
 import java.util.List;
@@ -28,12 +27,11 @@ public final class ParallelConsumerEcho {
 
     public static void main(String[] args) throws InterruptedException {
         String bootstrap = args[0];
-        var consumer = new KafkaConsumer<String, byte[]>(Map.of("bootstrap.servers", bootstrap, "group.id", args[3],
-                "enable.auto.commit", "false", "auto.offset.reset", "earliest", "key.deserializer", StringDeserializer.class.getName(),
-                "value.deserializer", ByteArrayDeserializer.class.getName()));
-        var producer = new KafkaProducer<String, byte[]>(Map.of("bootstrap.servers", bootstrap, "acks", "all",
-                "enable.idempotence", "true", "linger.ms", "1", "key.serializer", StringSerializer.class.getName(),
-                "value.serializer", ByteArraySerializer.class.getName()));
+        var consumer = new KafkaConsumer<String, byte[]>(ClientSettings.bootstrap(bootstrap).bytesConsumer()
+                .set(ConsumerConfig.GROUP_ID_CONFIG, args[3]).set(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false")
+                .set(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest").toMap());
+        var producer = new KafkaProducer<String, byte[]>(ClientSettings.bootstrap(bootstrap).durableProducer()
+                .set(ProducerConfig.LINGER_MS_CONFIG, "1").toMap());
         var options = ParallelConsumerOptions.<String, byte[]>builder()
                 .ordering(ParallelConsumerOptions.ProcessingOrder.KEY)
                 .consumer(consumer)

@@ -1,14 +1,13 @@
 package io.taskpipe.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.taskpipe.kafka.ClientSettings;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -25,12 +24,10 @@ public final class RawEcho {
 
     public static void main(String[] args) {
         String bootstrap = args[0];
-        try (var consumer = new KafkaConsumer<String, byte[]>(Map.of("bootstrap.servers", bootstrap, "group.id", args[3],
-                "auto.offset.reset", "earliest", "key.deserializer", StringDeserializer.class.getName(),
-                "value.deserializer", ByteArrayDeserializer.class.getName()));
-             var producer = new KafkaProducer<String, byte[]>(Map.of("bootstrap.servers", bootstrap, "acks", "all",
-                     "enable.idempotence", "true", "linger.ms", "1", "key.serializer", StringSerializer.class.getName(),
-                     "value.serializer", ByteArraySerializer.class.getName()))) {
+        try (var consumer = new KafkaConsumer<String, byte[]>(ClientSettings.bootstrap(bootstrap).bytesConsumer()
+                .set(ConsumerConfig.GROUP_ID_CONFIG, args[3]).set(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest").toMap());
+             var producer = new KafkaProducer<String, byte[]>(ClientSettings.bootstrap(bootstrap).durableProducer()
+                     .set(ProducerConfig.LINGER_MS_CONFIG, "1").toMap())) {
             Runtime.getRuntime().addShutdownHook(new Thread(consumer::wakeup));
             consumer.subscribe(List.of(args[1]));
             while (true) {

@@ -1,6 +1,8 @@
 package io.taskpipe.containers;
 
+import io.taskpipe.kafka.ClientSettings;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.utility.DockerImageName;
 
@@ -31,8 +33,8 @@ final class BrokerContainer extends GenericContainer<BrokerContainer> {
     }
 
     private boolean answers() {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers(), "request.timeout.ms", 2000,
-                "default.api.timeout.ms", 3000))) {
+        try (Admin admin = Admin.create(ClientSettings.bootstrap(bootstrapServers())
+                .set(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000).set(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000).toMap())) {
             admin.describeCluster().nodes().get(3, TimeUnit.SECONDS);
             return true;
         } catch (Exception e) {

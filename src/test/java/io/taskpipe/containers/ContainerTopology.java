@@ -15,7 +15,7 @@ import java.util.Map;
 /**
  * The compose topology in miniature for one scenario: a dispatcher and cpu-workers as containers of the
  * real image on the tier's broker, configured by environment variables only, with topics and groups of
- * their own. Naming, the load ({@code TaskLoad}) and the checker come from the topology tier's
+ * their own. Naming, the load ({@link Topology#load}) and the checker come from the topology tier's
  * {@link Topology}, which here starts no process.
  */
 final class ContainerTopology implements AutoCloseable {

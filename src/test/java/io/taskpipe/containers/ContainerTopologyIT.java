@@ -1,10 +1,11 @@
 package io.taskpipe.containers;
 
 import io.taskpipe.check.History;
-import io.taskpipe.check.HistoryReader;
 import io.taskpipe.check.Report;
+import io.taskpipe.load.Scenario.Phase;
+import io.taskpipe.load.TaskSender;
+import io.taskpipe.topology.Mixes;
 import io.taskpipe.topology.Outcomes;
-import io.taskpipe.topology.TaskLoad;
 import io.taskpipe.topology.Topology;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -14,10 +15,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.Map;
-import java.util.Set;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -61,16 +60,13 @@ class ContainerTopologyIT {
             containers.worker("worker-1");
             containers.worker("worker-2");
             Topology topology = containers.topology();
-            try (TaskLoad load = new TaskLoad(topology, 300, 11); Outcomes outcomes = new Outcomes(topology)) {
-                load.send(6_000, TaskLoad.MIXED);
-                outcomes.awaitAll(load.produced(), Duration.ofMinutes(3));
-                Report report = topology.check(load);
-                History history = history(topology, load);
-                record("mixed run, one dispatcher and two cpu-workers, TaskLoad.MIXED: " + Throughput.of(history, "IO") + "; " + Throughput.of(history, "CPU"));
+            try (TaskSender load = topology.load(300, 11); Outcomes outcomes = new Outcomes(topology)) {
+                load.run(List.of(Phase.burst(6_000)), Mixes.MIXED);
+                Report report = topology.judge(load, outcomes, Duration.ofMinutes(3));
+                History history = topology.history(load);
+                record("mixed run, one dispatcher and two cpu-workers, Mixes.MIXED: " + Throughput.of(history, "IO") + "; " + Throughput.of(history, "CPU"));
                 assertThat(report.produced()).isEqualTo(6_000);
-                assertThat(report.lost()).isZero();
                 assertThat(report.duplicates()).isZero();
-                assertThat(report.orderViolations()).isZero();
                 assertThat(report.statuses()).containsOnlyKeys("SUCCEEDED");
             }
         }
@@ -83,18 +79,14 @@ class ContainerTopologyIT {
             TaskpipeContainer victim = containers.worker("worker-1");
             containers.worker("worker-2");
             Topology topology = containers.topology();
-            try (TaskLoad load = new TaskLoad(topology, 200, 12); Outcomes outcomes = new Outcomes(topology)) {
-                CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> load.sendAtRate(60, Duration.ofSeconds(25), TaskLoad.CPU_HEAVY));
+            try (TaskSender load = topology.load(200, 12); Outcomes outcomes = new Outcomes(topology)) {
+                CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> load.run(List.of(Phase.steady(60, Duration.ofSeconds(25))), Mixes.CPU_HEAVY));
                 // mid-run: results are flowing and the victim holds tasks it has not committed
                 await("worker-1 busy mid-run").atMost(Duration.ofSeconds(60)).until(() -> outcomes.endedCount() > 200
                         && victim.metric("taskpipe_lane_uncommitted{lane=\"CPU\"}") > 0);
                 victim.kill();
                 sending.get();
-                outcomes.awaitAll(load.produced(), Duration.ofMinutes(3));
-                Report report = topology.check(load);
-                assertThat(report.lost()).isZero();
-                assertThat(report.unmarkedDuplicates()).as("every replay says attempt > 1").isZero();
-                assertThat(report.orderViolations()).isZero();
+                assertThat(topology.judge(load, outcomes, Duration.ofMinutes(3)).unmarkedDuplicates()).as("every replay says attempt > 1").isZero();
             }
         }
     }
@@ -106,19 +98,15 @@ class ContainerTopologyIT {
             TaskpipeContainer worker = containers.worker("worker-1");
             containers.worker("worker-2");
             Topology topology = containers.topology();
-            try (TaskLoad load = new TaskLoad(topology, 50, 13); Outcomes outcomes = new Outcomes(topology)) {
-                load.send(200, (i, random) -> TaskLoad.task("compute.sum", "n", 100_000_000L + random.nextInt(200_000_000)));
+            try (TaskSender load = topology.load(50, 13); Outcomes outcomes = new Outcomes(topology)) {
+                load.run(List.of(Phase.burst(200)), List.of(Mixes.entry("compute.sum", 1, "n", Mixes.between(100_000_000, 299_999_999))));
                 await("worker-1 running tasks").atMost(Duration.ofSeconds(60)).until(() -> worker.metric("taskpipe_lane_running{lane=\"CPU\"}") > 0);
                 long start = System.nanoTime();
                 long exitCode = worker.stopGracefully(Duration.ofSeconds(40));
                 System.out.printf("docker stop: worker drained and exited %d in %d ms%n", exitCode, (System.nanoTime() - start) / 1_000_000);
                 assertThat(exitCode).as("exit code after SIGTERM").isZero();
 
-                outcomes.awaitAll(load.produced(), Duration.ofMinutes(3));
-                Report report = topology.check(load);
-                assertThat(report.lost()).isZero();
-                assertThat(report.duplicates()).as("nothing ran twice").isZero();
-                assertThat(report.orderViolations()).isZero();
+                assertThat(topology.judge(load, outcomes, Duration.ofMinutes(3)).duplicates()).as("nothing ran twice").isZero();
             }
         }
     }
@@ -132,12 +120,12 @@ class ContainerTopologyIT {
 
             // its throughput, queue full from the start: the per-replica figure k8s/README.md sizes KEDA with
             Topology topology = containers.topology();
-            try (TaskLoad load = new TaskLoad(topology, 200, 14); Outcomes outcomes = new Outcomes(topology)) {
-                load.send(3_000, TaskLoad.CPU);
+            try (TaskSender load = topology.load(200, 14); Outcomes outcomes = new Outcomes(topology)) {
+                load.run(List.of(Phase.burst(3_000)), Mixes.CPU);
                 outcomes.awaitAll(load.produced(), Duration.ofMinutes(3));
                 assertThat(topology.check(load).lost()).isZero();
-                Throughput cpu = Throughput.of(history(topology, load), "CPU");
-                record("one cpu-worker container, --cpus 1, TaskLoad.CPU: " + cpu);
+                Throughput cpu = Throughput.of(topology.history(load), "CPU");
+                record("one cpu-worker container, --cpus 1, Mixes.CPU: " + cpu);
                 assertThat(cpu.tasks()).isEqualTo(3_000);
             }
         }
@@ -147,11 +135,5 @@ class ContainerTopologyIT {
     private static void record(String figure) throws IOException {
         System.out.println(figure);
         Files.writeString(ContainerLogs.DIR.resolve("throughput.txt"), figure + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-    }
-
-    private static History history(Topology topology, TaskLoad load) {
-        Set<String> ids = load.produced().stream().map(p -> p.taskId()).collect(Collectors.toSet());
-        return HistoryReader.read(Map.of("bootstrap.servers", topology.bootstrap()), topology.resultsTopic(),
-                topology.dlqTopic(), ids::contains, Duration.ofSeconds(1));
     }
 }

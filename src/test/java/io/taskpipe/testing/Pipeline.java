@@ -3,11 +3,12 @@ package io.taskpipe.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.taskpipe.kafka.ClientSettings;
+import io.taskpipe.kafka.TopicReader;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.awaitility.Awaitility.await;
 
@@ -29,20 +31,19 @@ public final class Pipeline implements AutoCloseable {
     public static final ObjectMapper JSON = new ObjectMapper();
 
     private final KafkaProducer<String, byte[]> producer;
-    private final TopicReader results;
-    private final TopicReader deadLetters;
+    private final List<ConsumerRecord<String, byte[]>> results = new CopyOnWriteArrayList<>();
+    private final List<ConsumerRecord<String, byte[]>> deadLetters = new CopyOnWriteArrayList<>();
+    private final TopicReader resultsReader;
+    private final TopicReader deadLettersReader;
     private final String runId = UUID.randomUUID().toString().substring(0, 8);
 
     public Pipeline() {
         String bootstrap = KafkaBroker.broker().bootstrapServers();
-        producer = new KafkaProducer<>(Map.of(
-                "bootstrap.servers", bootstrap,
-                "acks", "all",
-                "linger.ms", "5",
-                "key.serializer", StringSerializer.class.getName(),
-                "value.serializer", ByteArraySerializer.class.getName()));
-        results = new TopicReader(bootstrap, "taskpipe.results");
-        deadLetters = new TopicReader(bootstrap, "taskpipe.dlq");
+        producer = new KafkaProducer<>(ClientSettings.bootstrap(bootstrap).durableProducer().set(ProducerConfig.LINGER_MS_CONFIG, "5").toMap());
+        // from the topics' current end: a test sees exactly the records produced after it started
+        Map<String, Object> broker = ClientSettings.bootstrap(bootstrap).toMap();
+        resultsReader = new TopicReader(broker, List.of("taskpipe.results"), TopicReader.From.END).follow("test-reader-results", results::add);
+        deadLettersReader = new TopicReader(broker, List.of("taskpipe.dlq"), TopicReader.From.END).follow("test-reader-dlq", deadLetters::add);
     }
 
     /** A task id unique to this test run. */
@@ -91,11 +92,11 @@ public final class Pipeline implements AutoCloseable {
 
     /** Every result read so far, in arrival order. */
     public List<JsonNode> results() {
-        return results.records().stream().map(r -> parse(r.value())).toList();
+        return results.stream().map(r -> parse(r.value())).toList();
     }
 
     public List<ConsumerRecord<String, byte[]>> deadLetters() {
-        return deadLetters.records();
+        return List.copyOf(deadLetters);
     }
 
     public static JsonNode parse(byte[] json) {
@@ -109,7 +110,7 @@ public final class Pipeline implements AutoCloseable {
     @Override
     public void close() throws Exception {
         producer.close(Duration.ofSeconds(5));
-        results.close();
-        deadLetters.close();
+        resultsReader.close();
+        deadLettersReader.close();
     }
 }

@@ -144,6 +144,21 @@ public final class AppProcess {
         return value.find() ? Double.parseDouble(value.group(1)) : Double.NaN;
     }
 
+    /**
+     * The sum of a metric's series that carry {@code label} (e.g. {@code lane="CPU"}) whatever their other
+     * tags: {@code metricSum("taskpipe_tasks_total", "lane=\"CPU\"")} is every CPU task this process finished.
+     */
+    public double metricSum(String name, String label) {
+        Matcher series = Pattern.compile("^" + Pattern.quote(name) + "\\{([^}]*)} (\\S+)$", Pattern.MULTILINE).matcher(get("/q/metrics"));
+        double sum = 0;
+        while (series.find()) {
+            if (series.group(1).contains(label)) {
+                sum += Double.parseDouble(series.group(2));
+            }
+        }
+        return sum;
+    }
+
     private boolean ready() {
         if (!process.isAlive()) {
             throw new AssertionError(name + " exited with " + process.exitValue() + " while starting; see " + log);

@@ -2,10 +2,12 @@ package io.taskpipe.topology;
 
 import io.taskpipe.check.DeadLetter;
 import io.taskpipe.check.History;
-import io.taskpipe.check.HistoryReader;
 import io.taskpipe.check.Observed;
 import io.taskpipe.check.Report;
 import io.taskpipe.embedded.EmbeddedBroker;
+import io.taskpipe.load.Scenario.MixEntry;
+import io.taskpipe.load.Scenario.Phase;
+import io.taskpipe.load.TaskSender;
 import io.taskpipe.testing.KafkaBroker;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,6 +40,7 @@ import static org.awaitility.Awaitility.await;
 class DeliveryGuaranteesIT {
 
     private static final Path FILES = KafkaBroker.filesDir();
+    private static final String CPU_LANE = "lane=\"CPU\"";
 
     @BeforeAll
     static void files() throws IOException {
@@ -52,14 +57,11 @@ class DeliveryGuaranteesIT {
             topology.dispatcher("dispatcher");
             topology.worker("worker-1");
             topology.worker("worker-2");
-            try (TaskLoad load = new TaskLoad(topology, 500, 1); Outcomes outcomes = new Outcomes(topology)) {
-                load.send(20_000, TaskLoad.MIXED);
-                outcomes.awaitAll(load.produced(), Duration.ofMinutes(4));
-                Report report = topology.check(load);
+            try (TaskSender load = topology.load(500, 1); Outcomes outcomes = new Outcomes(topology)) {
+                load.run(burst(20_000), Mixes.MIXED);
+                Report report = topology.judge(load, outcomes, Duration.ofMinutes(4));
                 assertThat(report.produced()).isEqualTo(20_000);
-                assertThat(report.lost()).isZero();
                 assertThat(report.duplicates()).isZero();
-                assertThat(report.orderViolations()).isZero();
                 assertThat(report.keysWithGaps()).isZero();
                 assertThat(report.statuses()).containsOnlyKeys("SUCCEEDED");
             }
@@ -68,14 +70,20 @@ class DeliveryGuaranteesIT {
 
     @Test
     void killingCpuWorkersLosesNothingAndReplaysOnlyWhatWasInFlight() throws Exception {
-        try (Topology topology = topology("worker-kill")) {
+        int slots = 2;
+        int queue = 8;
+        try (Topology topology = topology("worker-kill")
+                .with("taskpipe.lanes.cpu.slots", Integer.toString(slots))
+                .with("taskpipe.lanes.cpu.queue-capacity", Integer.toString(queue))) {
             topology.dispatcher("dispatcher");
             List<AppProcess> workers = new ArrayList<>(List.of(topology.worker("worker-1"), topology.worker("worker-2")));
             Map<Long, Integer> inFlightAtKill = new HashMap<>();
-            try (TaskLoad load = new TaskLoad(topology, 200, 2); Outcomes outcomes = new Outcomes(topology)) {
-                CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> load.sendAtRate(60, Duration.ofSeconds(30), TaskLoad.CPU_HEAVY));
+            try (TaskSender load = topology.load(200, 2); Outcomes outcomes = new Outcomes(topology)) {
+                AtomicBoolean stop = new AtomicBoolean();
+                CompletableFuture<Void> sending = steadyUntil(stop, load, 60, Mixes.CPU_HEAVY);
                 for (int kill = 0; kill < 5; kill++) {
-                    Thread.sleep(5_000);
+                    // spaced by the run's progress, not by time: another 300 results (5 s of load) since the last restart
+                    awaitMore(outcomes, 300);
                     int index = kill % 2;
                     AppProcess victim = workers.get(index);
                     int uncommitted = (int) victim.metric("taskpipe_lane_uncommitted{lane=\"CPU\"}");
@@ -83,20 +91,18 @@ class DeliveryGuaranteesIT {
                     inFlightAtKill.put(victim.pid(), uncommitted);
                     workers.set(index, topology.restart(victim));
                 }
+                stop.set(true);
                 sending.get();
-                outcomes.awaitAll(load.produced(), Duration.ofMinutes(3));
-                Report report = topology.check(load);
+                Report report = topology.judge(load, outcomes, Duration.ofMinutes(3));
                 System.out.printf("uncommitted on each victim just before its kill: %s%n", inFlightAtKill.values());
 
                 assertThat(inFlightAtKill).hasSize(5);
                 assertThat(inFlightAtKill.values().stream().mapToInt(Integer::intValue).sum()).as("kills hit work in flight").isPositive();
-                assertThat(report.lost()).isZero();
                 assertThat(report.unmarkedDuplicates()).as("every replay says attempt > 1").isZero();
-                assertThat(report.orderViolations()).isZero();
-                History history = history(topology, load);
+                History history = topology.history(load);
                 Map<Long, Long> duplicatesByVictim = duplicatesByFirstPid(history);
                 assertThat(inFlightAtKill.keySet()).as("duplicates come only from killed processes").containsAll(duplicatesByVictim.keySet());
-                int capacity = 2 + 8; // slots + queue of a 2-processor worker: the most it can hold when killed
+                int capacity = slots + queue; // the most a worker holds when it is killed
                 duplicatesByVictim.forEach((pid, duplicates) -> assertThat(duplicates).isLessThanOrEqualTo(capacity));
             }
         }
@@ -108,16 +114,14 @@ class DeliveryGuaranteesIT {
             AppProcess dispatcher = topology.dispatcher("dispatcher");
             topology.worker("worker-1");
             topology.worker("worker-2");
-            try (TaskLoad load = new TaskLoad(topology, 300, 3); Outcomes outcomes = new Outcomes(topology)) {
-                CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> load.sendAtRate(300, Duration.ofSeconds(20), TaskLoad.MIXED));
-                Thread.sleep(8_000);
+            try (TaskSender load = topology.load(300, 3); Outcomes outcomes = new Outcomes(topology)) {
+                CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> load.run(steady(300, 20), Mixes.MIXED));
+                // mid-run: a third of the run's 6,000 tasks answered, the rest sent or still to come
+                await("2,000 results").atMost(Duration.ofMinutes(2)).until(() -> outcomes.endedCount() >= 2_000);
                 dispatcher.kill();
                 topology.restart(dispatcher);
                 sending.get();
-                outcomes.awaitAll(load.produced(), Duration.ofMinutes(3));
-                Report report = topology.check(load);
-                assertThat(report.lost()).isZero();
-                assertThat(report.orderViolations()).isZero();
+                topology.judge(load, outcomes, Duration.ofMinutes(3));
             }
         }
     }
@@ -127,20 +131,23 @@ class DeliveryGuaranteesIT {
         try (Topology topology = topology("rescale")) {
             topology.dispatcher("dispatcher");
             topology.worker("worker-1");
-            try (TaskLoad load = new TaskLoad(topology, 200, 4); Outcomes outcomes = new Outcomes(topology)) {
-                CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> load.sendAtRate(50, Duration.ofSeconds(40), TaskLoad.CPU));
-                Thread.sleep(10_000);
+            try (TaskSender load = topology.load(200, 4); Outcomes outcomes = new Outcomes(topology)) {
+                // the load goes on, however long the processes take to start, until the pipeline is back to one worker
+                AtomicBoolean stop = new AtomicBoolean();
+                CompletableFuture<Void> sending = steadyUntil(stop, load, 50, Mixes.CPU);
+                awaitMore(outcomes, 500);
                 AppProcess second = topology.worker("worker-2");
                 AppProcess third = topology.worker("worker-3");
-                Thread.sleep(12_000);
+                // scaled out for real: both newcomers hold partitions and have finished tasks, over another 600 results
+                int joined = outcomes.endedCount();
+                await("workers 2 and 3 at work").atMost(Duration.ofMinutes(2)).until(() -> outcomes.endedCount() >= joined + 600
+                        && second.metricSum("taskpipe_tasks_total", CPU_LANE) > 0 && third.metricSum("taskpipe_tasks_total", CPU_LANE) > 0);
                 assertThat(second.terminate(Duration.ofSeconds(40))).isZero();
                 assertThat(third.terminate(Duration.ofSeconds(40))).isZero();
+                awaitMore(outcomes, 300); // one worker carries the load again
+                stop.set(true);
                 sending.get();
-                outcomes.awaitAll(load.produced(), Duration.ofMinutes(3));
-                Report report = topology.check(load);
-                assertThat(report.lost()).isZero();
-                assertThat(report.orderViolations()).isZero();
-                assertThat(report.maxStallMs()).isLessThan(30_000);
+                assertThat(topology.judge(load, outcomes, Duration.ofMinutes(3)).maxStallMs()).isLessThan(30_000);
             }
         }
     }
@@ -152,9 +159,9 @@ class DeliveryGuaranteesIT {
              Topology topology = new Topology("broker-restart", broker.bootstrapServers(), FILES)) {
             topology.dispatcher("dispatcher");
             topology.worker("worker-1");
-            try (TaskLoad load = new TaskLoad(topology, 200, 5); Outcomes outcomes = new Outcomes(topology)) {
-                CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> load.sendAtRate(200, Duration.ofSeconds(20), TaskLoad.MIXED));
-                Thread.sleep(7_000);
+            try (TaskSender load = topology.load(200, 5); Outcomes outcomes = new Outcomes(topology)) {
+                CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> load.run(steady(200, 20), Mixes.MIXED));
+                await("1,000 results").atMost(Duration.ofMinutes(2)).until(() -> outcomes.endedCount() >= 1_000);
                 broker.restart();
                 Instant restarted = Instant.now();
                 int endedBefore = outcomes.endedCount();
@@ -162,10 +169,7 @@ class DeliveryGuaranteesIT {
                 System.out.printf("broker restart: processing resumed %d ms after the broker was back%n",
                         Duration.between(restarted, outcomes.lastResult()).toMillis());
                 sending.get();
-                outcomes.awaitAll(load.produced(), Duration.ofMinutes(3));
-                Report report = topology.check(load);
-                assertThat(report.lost()).isZero();
-                assertThat(report.orderViolations()).isZero();
+                topology.judge(load, outcomes, Duration.ofMinutes(3));
             }
         }
     }
@@ -175,29 +179,28 @@ class DeliveryGuaranteesIT {
         try (Topology topology = topology("crash-loop").with("taskpipe.tasks.test-types-enabled", "true")) {
             topology.dispatcher("dispatcher");
             List<AppProcess> workers = new ArrayList<>(List.of(topology.worker("worker-1"), topology.worker("worker-2")));
-            try (TaskLoad load = new TaskLoad(topology, 300, 6); Outcomes outcomes = new Outcomes(topology)) {
+            try (TaskSender load = topology.load(300, 6); Outcomes outcomes = new Outcomes(topology)) {
                 Set<String> crashIds = new HashSet<>();
                 for (int batch = 0; batch < 5; batch++) {
-                    load.send(1_000, TaskLoad.CPU);
-                    crashIds.add(load.send(TaskLoad.task("test.crash")));
+                    load.run(burst(1_000), Mixes.CPU);
+                    crashIds.add(load.send(Mixes.task("test.crash")));
                 }
-                int restarts = 0;
-                long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
-                while (!allEnded(outcomes, load) && System.nanoTime() < deadline) {
+                AtomicInteger restarts = new AtomicInteger();
+                await("every task ended, dead workers relaunched").atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(200)).until(() -> {
                     for (int i = 0; i < workers.size(); i++) {
                         if (!workers.get(i).isAlive()) {
                             assertThat(workers.get(i).exitValue()).as("halted by test.crash").isEqualTo(137);
                             workers.set(i, topology.relaunchNoWait(workers.get(i)));
-                            restarts++;
+                            restarts.incrementAndGet();
                         }
                     }
-                    Thread.sleep(200);
-                }
+                    return outcomes.endedCount() >= load.produced().size();
+                });
                 outcomes.awaitAll(load.produced(), Duration.ofSeconds(10));
                 Report report = topology.check(load);
-                System.out.printf("crash loop: %d worker restarts for %d crash tasks%n", restarts, crashIds.size());
+                System.out.printf("crash loop: %d worker restarts for %d crash tasks%n", restarts.get(), crashIds.size());
 
-                History history = history(topology, load);
+                History history = topology.history(load);
                 history.results().stream().filter(r -> !crashIds.contains(r.taskId()) && !r.status().equals("SUCCEEDED"))
                         .forEach(r -> System.out.println("NOT SUCCEEDED: " + r));
                 history.deadLetters().stream().filter(d -> !crashIds.contains(d.taskId()))
@@ -205,7 +208,7 @@ class DeliveryGuaranteesIT {
                 List<DeadLetter> lost = history.deadLetters().stream().filter(d -> "WORKER_LOST".equals(d.code())).toList();
                 assertThat(lost.stream().map(DeadLetter::taskId).collect(Collectors.toSet())).isEqualTo(crashIds);
                 assertThat(lost).as("given up after exactly 3 deliveries").allSatisfy(d -> assertThat(d.attempts()).isEqualTo(3));
-                assertThat(restarts).isBetween(3, 15);
+                assertThat(restarts.get()).isBetween(3, 15);
                 assertThat(report.lost()).isZero();
                 assertThat(history.results().stream().filter(r -> !crashIds.contains(r.taskId())))
                         .allSatisfy(r -> assertThat(r.status()).isEqualTo("SUCCEEDED"));
@@ -218,38 +221,52 @@ class DeliveryGuaranteesIT {
         try (Topology topology = topology("sigterm").with("taskpipe.lanes.shutdown-grace", "20s")) {
             AppProcess dispatcher = topology.dispatcher("dispatcher");
             AppProcess worker = topology.worker("worker-1");
-            try (TaskLoad load = new TaskLoad(topology, 50, 7); Outcomes outcomes = new Outcomes(topology)) {
-                load.send(200, (i, random) -> TaskLoad.task("compute.sum", "n", 100_000_000L + random.nextInt(200_000_000)));
+            try (TaskSender load = topology.load(50, 7); Outcomes outcomes = new Outcomes(topology)) {
+                load.run(burst(200), List.of(Mixes.entry("compute.sum", 1, "n", Mixes.between(100_000_000, 299_999_999))));
                 await().atMost(Duration.ofSeconds(60)).until(() -> worker.metric("taskpipe_lane_running{lane=\"CPU\"}") > 0);
                 long start = System.nanoTime();
                 assertThat(worker.terminate(Duration.ofSeconds(30))).isZero();
                 System.out.printf("SIGTERM: worker drained and exited 0 in %d ms%n", (System.nanoTime() - start) / 1_000_000);
                 topology.restart(worker);
 
-                load.send(300, (i, random) -> TaskLoad.task("io.sleep", "millis", 2_000 + random.nextInt(2_000)));
+                load.run(burst(300), List.of(Mixes.entry("io.sleep", 1, "millis", Mixes.between(2_000, 3_999))));
                 await().atMost(Duration.ofSeconds(60)).until(() -> dispatcher.metric("taskpipe_lane_running{lane=\"IO\"}") > 0);
                 start = System.nanoTime();
                 assertThat(dispatcher.terminate(Duration.ofSeconds(30))).isZero();
                 System.out.printf("SIGTERM: dispatcher drained and exited 0 in %d ms%n", (System.nanoTime() - start) / 1_000_000);
                 topology.restart(dispatcher);
 
-                outcomes.awaitAll(load.produced(), Duration.ofMinutes(3));
-                Report report = topology.check(load);
-                assertThat(report.lost()).isZero();
-                assertThat(report.duplicates()).as("no task ran twice").isZero();
-                assertThat(report.orderViolations()).isZero();
+                assertThat(topology.judge(load, outcomes, Duration.ofMinutes(3)).duplicates()).as("no task ran twice").isZero();
             }
         }
     }
 
-    private static boolean allEnded(Outcomes outcomes, TaskLoad load) {
-        return outcomes.endedCount() >= load.produced().size();
+    /** {@code count} tasks at once. */
+    private static List<Phase> burst(long count) {
+        return List.of(Phase.burst(count));
     }
 
-    private static History history(Topology topology, TaskLoad load) {
-        Set<String> ids = load.produced().stream().map(p -> p.taskId()).collect(Collectors.toSet());
-        return HistoryReader.read(Map.of("bootstrap.servers", topology.bootstrap()), topology.resultsTopic(),
-                topology.dlqTopic(), ids::contains, Duration.ofSeconds(1));
+    /**
+     * {@code rate} tasks a second, a second's worth after another, until {@code stop} is set: load that
+     * lasts as long as the faults it carries take on this machine.
+     */
+    private static CompletableFuture<Void> steadyUntil(AtomicBoolean stop, TaskSender load, double rate, List<MixEntry> mix) {
+        return CompletableFuture.runAsync(() -> {
+            while (!stop.get()) {
+                load.run(steady(rate, 1), mix);
+            }
+        });
+    }
+
+    /** Waits for {@code results} more tasks to end than have ended now. */
+    private static void awaitMore(Outcomes outcomes, int results) {
+        int target = outcomes.endedCount() + results;
+        await(results + " more results").atMost(Duration.ofMinutes(2)).until(() -> outcomes.endedCount() >= target);
+    }
+
+    /** {@code rate} tasks a second for {@code seconds}, each sent when due (open loop). */
+    private static List<Phase> steady(double rate, long seconds) {
+        return List.of(Phase.steady(rate, Duration.ofSeconds(seconds)));
     }
 
     /** For each task with more than one result, the process that produced its first one. */

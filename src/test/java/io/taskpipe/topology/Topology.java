@@ -1,15 +1,15 @@
 package io.taskpipe.topology;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.taskpipe.check.Checker;
 import io.taskpipe.check.History;
 import io.taskpipe.check.HistoryReader;
 import io.taskpipe.check.Report;
+import io.taskpipe.kafka.ClientSettings;
+import io.taskpipe.kafka.TopicReader;
+import io.taskpipe.load.LoadRun;
+import io.taskpipe.load.TaskSender;
 import io.taskpipe.testing.Pipeline;
-import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A deployment in miniature for one scenario: dispatcher and cpu-worker processes on a broker, with
@@ -121,37 +123,47 @@ public final class Topology implements AutoCloseable {
         return process;
     }
 
+    /** Client settings of the scenario's broker. */
+    public Map<String, Object> kafka() {
+        return ClientSettings.bootstrap(bootstrap).toMap();
+    }
+
+    /**
+     * The scenario's load, through the load tool's producer path: ids {@code <idPrefix>0, 1, ...} over
+     * {@code keys} keys, the same for the same seed. One per scenario (their ids would collide).
+     */
+    public TaskSender load(int keys, long seed) {
+        return new TaskSender(new LoadRun.Target(kafka(), tasksTopic(), resultsTopic(), dlqTopic(), null), prefix, seed, keys);
+    }
+
     /** The first result of each of these tasks, read from the beginning of the results topic. */
     public Map<String, JsonNode> results(Set<String> ids) {
         Map<String, JsonNode> byId = new HashMap<>();
-        try (var consumer = new KafkaConsumer<String, byte[]>(Map.of(
-                "bootstrap.servers", bootstrap,
-                "key.deserializer", StringDeserializer.class.getName(),
-                "value.deserializer", ByteArrayDeserializer.class.getName()))) {
-            var partitions = consumer.partitionsFor(resultsTopic()).stream()
-                    .map(p -> new TopicPartition(resultsTopic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            var end = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                for (var record : consumer.poll(Duration.ofMillis(200))) {
-                    JsonNode result = Pipeline.parse(record.value());
-                    if (ids.contains(result.path("taskId").asText())) {
-                        byId.putIfAbsent(result.get("taskId").asText(), result);
-                    }
+        try (TopicReader reader = new TopicReader(kafka(), List.of(resultsTopic()), TopicReader.From.BEGINNING)) {
+            reader.readToEnd(record -> {
+                JsonNode result = Pipeline.parse(record.value());
+                if (ids.contains(result.path("taskId").asText())) {
+                    byId.putIfAbsent(result.get("taskId").asText(), result);
                 }
-            }
+            });
         }
         return byId;
     }
 
-    /** Final drain and judgement of the tasks {@code load} published; the report is printed and kept under target/. */
-    public Report check(TaskLoad load) {
+    /** Every outcome of the tasks {@code load} published: the whole results and dead-letter topics, read to their end. */
+    public History history(TaskSender load) {
+        return history(load, Duration.ofSeconds(1));
+    }
+
+    private History history(TaskSender load, Duration settle) {
         Set<String> ids = new HashSet<>();
         load.produced().forEach(p -> ids.add(p.taskId()));
-        History history = HistoryReader.read(Map.of("bootstrap.servers", bootstrap), resultsTopic(), dlqTopic(),
-                ids::contains, Duration.ofSeconds(3));
-        Report report = Checker.check(load.produced(), history);
+        return HistoryReader.read(kafka(), resultsTopic(), dlqTopic(), ids::contains, settle);
+    }
+
+    /** Final drain and judgement of the tasks {@code load} published; the report is printed and kept under target/. */
+    public Report check(TaskSender load) {
+        Report report = Checker.check(load.produced(), history(load, Duration.ofSeconds(3)));
         String text = report.format(scenario);
         System.out.println(text);
         try {
@@ -160,6 +172,19 @@ public final class Topology implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return report;
+    }
+
+    /**
+     * Waits until every task {@code load} published has ended (a result or a dead letter), then judges the
+     * run as every fault scenario does, nothing lost and nothing out of order; returns the report for
+     * what a scenario asserts beyond that.
+     */
+    public Report judge(TaskSender load, Outcomes outcomes, Duration timeout) {
+        outcomes.awaitAll(load.produced(), timeout);
+        Report report = check(load);
+        assertThat(report.lost()).as("lost").isZero();
+        assertThat(report.orderViolations()).as("order violations").isZero();
         return report;
     }
 

@@ -2,6 +2,7 @@ package io.taskpipe.topology;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.taskpipe.check.Produced;
+import io.taskpipe.load.TaskSender;
 import io.taskpipe.testing.HttpStub;
 import io.taskpipe.testing.KafkaBroker;
 import org.junit.jupiter.api.Test;
@@ -64,11 +65,11 @@ class UrlLimitsIT {
             }).on("/ok", exchange -> HttpStub.respond(exchange, 200, "fine"));
 
             AppProcess dispatcher = topology.start("dispatcher", "dispatcher", Map.of(), List.of("-Xmx128m"));
-            try (TaskLoad load = new TaskLoad(topology, 10, 8); Outcomes outcomes = new Outcomes(topology)) {
+            try (TaskSender load = topology.load(10, 8); Outcomes outcomes = new Outcomes(topology)) {
                 Map<String, String> idOf = new HashMap<>();
                 for (String path : List.of("/gigabyte", "/trickle", "/bomb", "/headers")) {
-                    idOf.put(path, load.send(TaskLoad.task("url.fetch", "url", stub.url(path)).put("timeoutMs", 5_000)));
-                    load.send(TaskLoad.task("url.fetch", "url", stub.url("/ok")));
+                    idOf.put(path, load.send(Mixes.task("url.fetch", "url", stub.url(path), 5_000)));
+                    load.send(Mixes.entry("url.fetch", 1, "url", stub.url("/ok")));
                 }
                 outcomes.awaitAll(load.produced(), Duration.ofSeconds(60));
                 Set<String> ids = load.produced().stream().map(Produced::taskId).collect(Collectors.toSet());
