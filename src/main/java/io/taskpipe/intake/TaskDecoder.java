@@ -89,9 +89,9 @@ public class TaskDecoder {
         try {
             node = TaskJson.MAPPER.readTree(value);
         } catch (StreamConstraintsException e) {
-            return rejected(ErrorCode.PAYLOAD_TOO_LARGE, "the task exceeds a JSON limit: " + e.getOriginalMessage(), null, null, recordKey);
+            return rejected(ErrorCode.PAYLOAD_TOO_LARGE, "the task exceeds a JSON limit: " + e.getOriginalMessage(), readableId(value), null, recordKey);
         } catch (IOException e) {
-            return rejected(ErrorCode.MALFORMED_JSON, "not valid JSON: " + oneLine(e), null, null, recordKey);
+            return rejected(ErrorCode.MALFORMED_JSON, "not valid JSON: " + oneLine(e), readableId(value), null, recordKey);
         }
         return decode(node, recordKey);
     }

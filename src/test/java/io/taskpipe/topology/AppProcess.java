@@ -100,6 +100,11 @@ public final class AppProcess {
         return this;
     }
 
+    /** Where the process's console goes. */
+    public Path log() {
+        return log;
+    }
+
     public long pid() {
         return process.pid();
     }
@@ -159,12 +164,43 @@ public final class AppProcess {
         return sum;
     }
 
+    /** An HTTP exchange with the process: its status and body. */
+    public record Answer(int status, String body) {
+    }
+
+    /** {@code GET /q/health/live}: 200 and UP, or 503 and DOWN with the failing check's data. */
+    public Answer liveness() {
+        return exchange(HttpRequest.newBuilder(uri("/q/health/live")).build());
+    }
+
+    /** {@code POST} of a JSON body, as a REST client would send it. */
+    public Answer post(String path, String json) {
+        return exchange(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
+    private Answer exchange(HttpRequest request) {
+        try {
+            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            return new Answer(response.statusCode(), response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://localhost:" + httpPort + path);
+    }
+
     private boolean ready() {
         if (!process.isAlive()) {
             throw new AssertionError(name + " exited with " + process.exitValue() + " while starting; see " + log);
         }
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + "/q/health/ready")).build(),
+            return HTTP.send(HttpRequest.newBuilder(uri("/q/health/ready")).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
         } catch (IOException e) {
             return false;
@@ -175,14 +211,6 @@ public final class AppProcess {
     }
 
     private String get(String path) {
-        try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + path)).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return exchange(HttpRequest.newBuilder(uri(path)).build()).body();
     }
 }

@@ -83,7 +83,7 @@ class DeliveryGuaranteesIT {
                 CompletableFuture<Void> sending = steadyUntil(stop, load, 60, Mixes.CPU_HEAVY);
                 for (int kill = 0; kill < 5; kill++) {
                     // spaced by the run's progress, not by time: another 300 results (5 s of load) since the last restart
-                    awaitMore(outcomes, 300);
+                    outcomes.awaitMore(300);
                     int index = kill % 2;
                     AppProcess victim = workers.get(index);
                     int uncommitted = (int) victim.metric("taskpipe_lane_uncommitted{lane=\"CPU\"}");
@@ -135,7 +135,7 @@ class DeliveryGuaranteesIT {
                 // the load goes on, however long the processes take to start, until the pipeline is back to one worker
                 AtomicBoolean stop = new AtomicBoolean();
                 CompletableFuture<Void> sending = steadyUntil(stop, load, 50, Mixes.CPU);
-                awaitMore(outcomes, 500);
+                outcomes.awaitMore(500);
                 AppProcess second = topology.worker("worker-2");
                 AppProcess third = topology.worker("worker-3");
                 // scaled out for real: both newcomers hold partitions and have finished tasks, over another 600 results
@@ -144,7 +144,7 @@ class DeliveryGuaranteesIT {
                         && second.metricSum("taskpipe_tasks_total", CPU_LANE) > 0 && third.metricSum("taskpipe_tasks_total", CPU_LANE) > 0);
                 assertThat(second.terminate(Duration.ofSeconds(40))).isZero();
                 assertThat(third.terminate(Duration.ofSeconds(40))).isZero();
-                awaitMore(outcomes, 300); // one worker carries the load again
+                outcomes.awaitMore(300); // one worker carries the load again
                 stop.set(true);
                 sending.get();
                 assertThat(topology.judge(load, outcomes, Duration.ofMinutes(3)).maxStallMs()).isLessThan(30_000);
@@ -256,12 +256,6 @@ class DeliveryGuaranteesIT {
                 load.run(steady(rate, 1), mix);
             }
         });
-    }
-
-    /** Waits for {@code results} more tasks to end than have ended now. */
-    private static void awaitMore(Outcomes outcomes, int results) {
-        int target = outcomes.endedCount() + results;
-        await(results + " more results").atMost(Duration.ofMinutes(2)).until(() -> outcomes.endedCount() >= target);
     }
 
     /** {@code rate} tasks a second for {@code seconds}, each sent when due (open loop). */

@@ -39,9 +39,7 @@ public final class Mixes {
 
     /** Tasks of {@code type} drawn with {@code weight}, with one parameter (a value, or a {@link #between range}). */
     public static MixEntry entry(String type, double weight, String param, Object value) {
-        ObjectNode params = JsonNodeFactory.instance.objectNode();
-        params.set(param, TaskJson.MAPPER.valueToTree(value));
-        return new MixEntry(type, weight, params, null);
+        return new MixEntry(type, weight, params(param, value), null);
     }
 
     /** One task of {@code type} with one parameter, and a deadline. */
@@ -52,7 +50,16 @@ public final class Mixes {
 
     /** One task of {@code type} without parameters. */
     public static MixEntry task(String type) {
-        return new MixEntry(type, 1.0, JsonNodeFactory.instance.objectNode(), null);
+        return new MixEntry(type, 1.0, params(), null);
+    }
+
+    /** Parameters: names and values alternating. */
+    public static ObjectNode params(Object... namesAndValues) {
+        ObjectNode params = JsonNodeFactory.instance.objectNode();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            params.set((String) namesAndValues[i], TaskJson.MAPPER.valueToTree(namesAndValues[i + 1]));
+        }
+        return params;
     }
 
     /** A parameter drawn per task from {@code low} to {@code high}, both included: {@code {between: [low, high]}}. */

@@ -1,9 +1,8 @@
 package io.taskpipe.topology;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.taskpipe.check.Produced;
 import io.taskpipe.kafka.TopicReader;
-import io.taskpipe.testing.Pipeline;
+import io.taskpipe.contract.TaskJson;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import java.time.Duration;
@@ -27,21 +26,13 @@ public final class Outcomes implements AutoCloseable {
                 .follow("outcomes", this::record);
     }
 
+    /** The id in a result ({@code taskId}) or a dead letter's task ({@code id}, read even from a cut letter). */
     private void record(ConsumerRecord<String, byte[]> record) {
-        JsonNode id = taskId(record.value());
-        if (id != null && id.isTextual()) {
-            ended.add(id.asText());
+        String id = TaskJson.peekText(record.value(), "taskId");
+        id = id != null ? id : TaskJson.peekText(record.value(), "id");
+        if (id != null) {
+            ended.add(id);
             lastResult = Instant.now();
-        }
-    }
-
-    /** The id in a result ({@code taskId}) or a dead letter's task ({@code id}); null when unreadable. */
-    private static JsonNode taskId(byte[] value) {
-        try {
-            JsonNode node = Pipeline.parse(value);
-            return node.has("taskId") ? node.get("taskId") : node.get("id");
-        } catch (RuntimeException e) {
-            return null; // a dead letter of bytes that were never JSON
         }
     }
 
@@ -49,6 +40,12 @@ public final class Outcomes implements AutoCloseable {
     public void awaitAll(Collection<Produced> produced, Duration timeout) {
         await("all tasks ended").atMost(timeout).pollInterval(Duration.ofMillis(250))
                 .until(() -> produced.stream().allMatch(p -> ended.contains(p.taskId())));
+    }
+
+    /** Waits for {@code results} more tasks to end than have ended now. */
+    public void awaitMore(int results) {
+        int target = endedCount() + results;
+        await(results + " more results").atMost(Duration.ofMinutes(2)).until(() -> endedCount() >= target);
     }
 
     public int endedCount() {

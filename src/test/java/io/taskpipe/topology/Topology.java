@@ -10,6 +10,11 @@ import io.taskpipe.kafka.TopicReader;
 import io.taskpipe.load.LoadRun;
 import io.taskpipe.load.TaskSender;
 import io.taskpipe.testing.Pipeline;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -50,11 +56,11 @@ public final class Topology implements AutoCloseable {
         properties.put("kafka.session.timeout.ms", "6000");
         properties.put("kafka.heartbeat.interval.ms", "1000");
         properties.put("taskpipe.topics.tasks", tasksTopic());
-        properties.put("taskpipe.topics.cpu-tasks", prefix + ".tasks.cpu");
+        properties.put("taskpipe.topics.cpu-tasks", cpuTasksTopic());
         properties.put("taskpipe.topics.results", resultsTopic());
         properties.put("taskpipe.topics.dlq", dlqTopic());
-        properties.put("taskpipe.lanes.io.group", prefix + "-dispatcher");
-        properties.put("taskpipe.lanes.cpu.group", prefix + "-cpu-worker");
+        properties.put("taskpipe.lanes.io.group", dispatcherGroup());
+        properties.put("taskpipe.lanes.cpu.group", workerGroup());
         properties.put("taskpipe.files.base-dir", filesDir.toString());
     }
 
@@ -70,6 +76,54 @@ public final class Topology implements AutoCloseable {
 
     public String tasksTopic() {
         return prefix + ".tasks";
+    }
+
+    public String cpuTasksTopic() {
+        return prefix + ".tasks.cpu";
+    }
+
+    /**
+     * Creates one of the scenario's topics before any process does, with topic settings of the test's
+     * (a broker that refuses large records on it, say).
+     */
+    public void createTopic(String name, int partitions, Map<String, String> configs) {
+        try (Admin admin = Admin.create(kafka())) {
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs))).all().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot create " + name, e);
+        }
+    }
+
+    /** How far the lane's group has committed into {@code topic}, against the topic's end, per partition. */
+    public Map<TopicPartition, long[]> committedAndEnd(String group, String topic) {
+        try (Admin admin = Admin.create(kafka())) {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+            int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (int p = 0; p < partitions; p++) {
+                latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+            }
+            Map<TopicPartition, long[]> positions = new HashMap<>();
+            admin.listOffsets(latest).all().get().forEach((tp, end) -> positions.put(tp, new long[] {
+                    committed.containsKey(tp) ? committed.get(tp).offset() : 0, end.offset()}));
+            return positions;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public String dispatcherGroup() {
+        return prefix + "-dispatcher";
+    }
+
+    public String workerGroup() {
+        return prefix + "-cpu-worker";
     }
 
     public String resultsTopic() {
@@ -177,7 +231,7 @@ public final class Topology implements AutoCloseable {
 
     /**
      * Waits until every task {@code load} published has ended (a result or a dead letter), then judges the
-     * run as every fault scenario does, nothing lost and nothing out of order; returns the report for
+     * run as every fault scenario does, nothing lost, nothing out of order, no key running twice at once; returns the report for
      * what a scenario asserts beyond that.
      */
     public Report judge(TaskSender load, Outcomes outcomes, Duration timeout) {
@@ -185,6 +239,7 @@ public final class Topology implements AutoCloseable {
         Report report = check(load);
         assertThat(report.lost()).as("lost").isZero();
         assertThat(report.orderViolations()).as("order violations").isZero();
+        assertThat(report.overlappingRuns()).as("runs of one key overlapping").isZero();
         return report;
     }
 

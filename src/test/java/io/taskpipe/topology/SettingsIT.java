@@ -1,0 +1,35 @@
+package io.taskpipe.topology;
+
+import io.taskpipe.testing.KafkaBroker;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** A process given settings it cannot work with stops at once, non-zero, naming the setting, instead of running wrong. */
+class SettingsIT {
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', value = {
+            "taskpipe.lanes.max-deliveries  | 0    | taskpipe.lanes.max-deliveries",
+            "taskpipe.tasks.default-timeout | 10m  | taskpipe.tasks.default-timeout (PT10M) exceeds taskpipe.tasks.max-timeout",
+            "taskpipe.retries.jitter        | 1.5  | taskpipe.retries.jitter",
+            "taskpipe.topics.dlq            | same | must be four different topics"})
+    void aProcessWithImpossibleSettingsStopsNamingThem(String key, String value, String message) throws Exception {
+        try (Topology topology = new Topology("settings", KafkaBroker.broker().bootstrapServers(), KafkaBroker.filesDir())) {
+            String setting = value.equals("same") ? topology.tasksTopic() : value;
+            AppProcess process = AppProcess.of("settings-" + key.replace('.', '-'), "dispatcher",
+                    Map.of("kafka.bootstrap.servers", topology.bootstrap(), "taskpipe.topics.tasks", topology.tasksTopic(), key, setting),
+                    List.of(), Topology.LOGS).launch();
+            await().atMost(Duration.ofSeconds(60)).until(() -> !process.isAlive());
+            assertThat(process.exitValue()).isNotZero();
+            assertThat(Files.readString(process.log())).contains(message);
+        }
+    }
+}
