@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -77,11 +78,8 @@ public final class Checker {
      * below one that started before it.
      */
     private static long orderViolations(List<Observed> firsts) {
-        Map<String, List<Observed>> byKey = firsts.stream().filter(o -> o.seq() != null && o.key() != null)
-                .collect(Collectors.groupingBy(o -> o.lane() + "/" + o.key()));
         long violations = 0;
-        for (List<Observed> keyed : byKey.values()) {
-            keyed.sort(Comparator.comparing(Observed::startedAt));
+        for (List<Observed> keyed : byLaneAndKey(firsts, o -> o.seq() != null)) {
             long highest = Long.MIN_VALUE;
             for (Observed o : keyed) {
                 if (o.seq() < highest) {
@@ -98,11 +96,8 @@ public final class Checker {
      * start: every run, replays included, that started before an earlier run of the key had finished.
      */
     static long overlappingRuns(List<Observed> all) {
-        Map<String, List<Observed>> byKey = all.stream().filter(o -> o.key() != null && o.lane() != null && !"NONE".equals(o.ordering()))
-                .collect(Collectors.groupingBy(o -> o.lane() + "/" + o.key()));
         long overlapping = 0;
-        for (List<Observed> runs : byKey.values()) {
-            runs.sort(Comparator.comparing(Observed::startedAt));
+        for (List<Observed> runs : byLaneAndKey(all, o -> o.lane() != null && !"NONE".equals(o.ordering()))) {
             Instant busyUntil = Instant.MIN;
             for (Observed run : runs) {
                 if (run.startedAt().isBefore(busyUntil)) {
@@ -112,6 +107,14 @@ public final class Checker {
             }
         }
         return overlapping;
+    }
+
+    /** The results that pass {@code which}, grouped by lane and key (order is promised per lane), each group sorted by start. */
+    private static Collection<List<Observed>> byLaneAndKey(List<Observed> results, Predicate<Observed> which) {
+        Map<String, List<Observed>> groups = results.stream().filter(o -> o.key() != null && which.test(o))
+                .collect(Collectors.groupingBy(o -> o.lane() + "/" + o.key()));
+        groups.values().forEach(group -> group.sort(Comparator.comparing(Observed::startedAt)));
+        return groups.values();
     }
 
     private static long keysWithGaps(Collection<Produced> produced, Set<String> withResult, Set<String> deadLettered) {

@@ -60,7 +60,7 @@ public final class Delivery {
 
     /** Earlier deliveries lost their process {@code maxDeliveries} times running it: give it up. */
     public boolean exhausted() {
-        return priorStarts >= lane.settings().maxDeliveries();
+        return priorStarts >= lane.settings.maxDeliveries();
     }
 
     /** The attempt this delivery's first run is: 1 unless earlier deliveries started it. */
@@ -70,7 +70,7 @@ public final class Delivery {
 
     /** One more loss while running gives it up: it runs alone (see {@link StartGate}). */
     boolean runsAlone() {
-        return suspect() && priorStarts >= lane.settings().maxDeliveries() - 1;
+        return suspect() && priorStarts >= lane.settings.maxDeliveries() - 1;
     }
 
     /** Names this delivery in health reports and logs (a task id). */
@@ -103,11 +103,11 @@ public final class Delivery {
      * task must not run (abandoned): then call {@link #skip()}.
      */
     public boolean start() throws InterruptedException {
-        if (!lane.gate().enter(runsAlone(), this::abandoned)) {
+        if (!lane.gate.enter(runsAlone(), this::abandoned)) {
             return false;
         }
         inGate.set(true);
-        boolean started = lane.settings().syncStarts() || runsAlone() ? lane.startCommits().commit(this) : startNow();
+        boolean started = lane.settings.syncStarts() || runsAlone() ? lane.startCommits.commit(this) : startNow();
         if (!started) {
             leaveGate();
         }
@@ -124,10 +124,8 @@ public final class Delivery {
 
     /** The task stopped without an outcome and will run again after a backoff: its start is taken back. */
     public void pause() {
-        if (state.compareAndSet(State.RUNNING, State.WAITING)) {
+        if (leave(State.RUNNING, State.WAITING, Reports.Kind.UNSTARTED)) {
             mustEndByNanos = NO_EXPECTATION;
-            lane.report(this, Reports.Kind.UNSTARTED);
-            leaveGate();
         }
     }
 
@@ -150,19 +148,25 @@ public final class Delivery {
 
     /** The outcome claimed with {@link #finish()} or {@link #forwarding()} is durable: the record is finished. */
     public void done() {
-        if (state.compareAndSet(State.FINISHING, State.ENDED)) {
-            // reported before the gate is left: a start let in by this leaving commits this finish with it
-            lane.report(this, Reports.Kind.DONE);
-            leaveGate();
-        }
+        leave(State.FINISHING, State.ENDED, Reports.Kind.DONE);
     }
 
     /** The record is handed back unrun; its partition's next owner will run it. */
     public void skip() {
-        if (state.compareAndSet(State.WAITING, State.ENDED)) {
-            lane.report(this, Reports.Kind.SKIPPED);
-            leaveGate();
+        leave(State.WAITING, State.ENDED, Reports.Kind.SKIPPED);
+    }
+
+    /**
+     * Moves from {@code from} to {@code to}, reports it, and leaves the start gate. The report comes first: a
+     * start let in by this leaving then commits this report with it (a finish before a suspect's successor).
+     */
+    private boolean leave(State from, State to, Reports.Kind kind) {
+        if (!state.compareAndSet(from, to)) {
+            return false;
         }
+        lane.report(this, kind);
+        leaveGate();
+        return true;
     }
 
     /** True once this process gave the record up or stops: it must not start. */
@@ -206,7 +210,7 @@ public final class Delivery {
 
     private void leaveGate() {
         if (inGate.compareAndSet(true, false)) {
-            lane.gate().leave(runsAlone());
+            lane.gate.leave(runsAlone());
         }
     }
 

@@ -45,17 +45,18 @@ public final class LaneConsumer {
     public record Stall(String task, Duration overdueBy) {
     }
 
-    private final ConsumerSettings settings;
     private final Consumer<String, byte[]> consumer;
     private final RecordHandler handler;
-    private final StartGate gate = new StartGate();
-    private final StartCommits startCommits = new StartCommits(this);
-    private final OffsetCommitter committer;
-    private final Backpressure backpressure;
-    private final Reports reports;
     private final ArrayDeque<ConsumerRecord<String, byte[]>> backlog = new ArrayDeque<>();
-    private final Unfinished unfinished;
     private final RebalanceHandler rebalance;
+    // the parts, which reach each other through the lane
+    final ConsumerSettings settings;
+    final StartGate gate = new StartGate();
+    final StartCommits startCommits = new StartCommits(this);
+    final OffsetCommitter committer;
+    final Backpressure backpressure;
+    final Unfinished unfinished;
+    final Reports reports;
     private final CountDownLatch stopped = new CountDownLatch(1);
     /** Set while the loop polls with its partitions paused: the first finish must end that poll, not its timeout. */
     private final AtomicBoolean wakeOnFinish = new AtomicBoolean();
@@ -214,9 +215,6 @@ public final class LaneConsumer {
         }
     }
 
-    Reports reports() {
-        return reports;
-    }
 
     /** Records polled but not handed out of these partitions are dropped: their next owner reads them again. */
     void dropWaiting(Collection<TopicPartition> partitions) {
@@ -225,32 +223,8 @@ public final class LaneConsumer {
 
     // ---- for the parts
 
-    ConsumerSettings settings() {
-        return settings;
-    }
-
-    StartGate gate() {
-        return gate;
-    }
-
-    StartCommits startCommits() {
-        return startCommits;
-    }
-
-    OffsetCommitter committer() {
-        return committer;
-    }
-
-    Backpressure backpressure() {
-        return backpressure;
-    }
-
     boolean stopping() {
         return stopping;
-    }
-
-    Unfinished unfinished() {
-        return unfinished;
     }
 
     boolean holds(Delivery delivery) {

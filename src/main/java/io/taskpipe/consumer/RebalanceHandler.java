@@ -50,10 +50,10 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
         for (TopicPartition partition : assigned) {
             OffsetAndMetadata last = committed.get(partition);
             long position = last != null ? last.offset() : Wakeups.retry(() -> consumer.position(partition));
-            lane.committer().assign(partition, last, position);
+            lane.committer.assign(partition, last, position);
         }
-        lane.backpressure().assigned(consumer, assigned);
-        LOG.debugf("%s: assigned %s", lane.settings().name(), assigned);
+        lane.backpressure.assigned(consumer, assigned);
+        LOG.debugf("%s: assigned %s", lane.settings.name(), assigned);
     }
 
     @Override
@@ -63,11 +63,11 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
         if (leaving.isEmpty()) {
             return;
         }
-        awaitQuiet(leaving, lane.settings().revokeGrace());
+        awaitQuiet(leaving, lane.settings.revokeGrace());
         giveUp(leaving);
-        lane.committer().commit(leaving, true);
+        lane.committer.commit(leaving, true);
         forget(leaving);
-        LOG.debugf("%s: revoked %s", lane.settings().name(), revoked);
+        LOG.debugf("%s: revoked %s", lane.settings.name(), revoked);
     }
 
     @Override
@@ -76,51 +76,51 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
         List<PartitionState> leaving = release(lost);
         giveUp(leaving);
         forget(leaving);
-        LOG.infof("%s: lost %s; their unfinished tasks will run again at the new owner", lane.settings().name(), lost);
+        LOG.infof("%s: lost %s; their unfinished tasks will run again at the new owner", lane.settings.name(), lost);
     }
 
     /** The lane stops: every partition as on a revoke, with the shutdown grace; the group is left afterwards. */
     void handBackAll(Duration grace) {
-        Collection<PartitionState> all = lane.committer().all();
+        Collection<PartitionState> all = lane.committer.all();
         awaitQuiet(all, grace);
         giveUp(all);
-        lane.committer().commitAll(true);
+        lane.committer.commitAll(true);
     }
 
     /** The partitions leave: none of their deliveries may start any more, and their records still waiting are dropped. */
     private List<PartitionState> release(Collection<TopicPartition> partitions) {
         List<PartitionState> leaving = new ArrayList<>();
         for (TopicPartition partition : partitions) {
-            PartitionState state = lane.committer().get(partition);
+            PartitionState state = lane.committer.get(partition);
             if (state != null) {
                 state.owned = false;
                 leaving.add(state);
             }
         }
         lane.dropWaiting(partitions);
-        lane.gate().wakeAll();
-        lane.startCommits().turnAwayAbandoned();
+        lane.gate.wakeAll();
+        lane.startCommits.turnAwayAbandoned();
         return leaving;
     }
 
     /** Applies reports until no delivery of these partitions runs or publishes here, or the grace is over. */
     private void awaitQuiet(Collection<PartitionState> states, Duration grace) {
         long deadline = System.nanoTime() + grace.toNanos();
-        lane.reports().applyAll();
-        while (lane.unfinished().anyInProgress(states) && System.nanoTime() < deadline && !Thread.currentThread().isInterrupted()) {
-            lane.startCommits().turnAwayAbandoned();
-            lane.reports().applyWithin(Math.min(10_000_000, deadline - System.nanoTime()));
+        lane.reports.applyAll();
+        while (lane.unfinished.anyInProgress(states) && System.nanoTime() < deadline && !Thread.currentThread().isInterrupted()) {
+            lane.startCommits.turnAwayAbandoned();
+            lane.reports.applyWithin(Math.min(10_000_000, deadline - System.nanoTime()));
         }
     }
 
     /** Cancels and fences what still runs of these partitions, and takes its starts back (see {@link Unfinished#abandon}). */
     private void giveUp(Collection<PartitionState> states) {
-        lane.reports().applyAll();
-        lane.unfinished().abandon(states);
+        lane.reports.applyAll();
+        lane.unfinished.abandon(states);
     }
 
     private void forget(Collection<PartitionState> states) {
-        lane.unfinished().forget(states);
-        states.forEach(lane.committer()::remove);
+        lane.unfinished.forget(states);
+        states.forEach(lane.committer::remove);
     }
 }

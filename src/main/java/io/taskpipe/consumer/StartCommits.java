@@ -62,13 +62,13 @@ final class StartCommits {
             return;
         }
         // what was reported before these starts asked (a finish that let a suspect's successor in) goes into their commit
-        lane.reports().applyAll();
+        lane.reports.applyAll();
         List<Request> granted = new ArrayList<>();
         for (Iterator<Request> it = pending.iterator(); it.hasNext(); ) {
             Request request = it.next();
             Delivery delivery = request.delivery();
             if (!delivery.abandoned() && lane.holds(delivery) && delivery.markRunning()) {
-                lane.unfinished().countStart(delivery);
+                lane.unfinished.countStart(delivery);
                 granted.add(request);
             } else {
                 request.granted().complete(false);
@@ -78,12 +78,12 @@ final class StartCommits {
         if (granted.isEmpty()) {
             return;
         }
-        if (lane.committer().commitAll(true)) {
+        if (lane.committer.commitAll(true)) {
             granted.forEach(request -> request.granted().complete(true));
             return;
         }
         for (Request request : granted) {
-            lane.unfinished().uncountStart(request.delivery());
+            lane.unfinished.uncountStart(request.delivery());
             request.delivery().markWaiting();
             pending.add(request);
         }

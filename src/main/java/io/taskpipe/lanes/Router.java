@@ -30,31 +30,15 @@ import java.util.function.Consumer;
  * What a lane does with each record it reads: decode it; dead-letter it when invalid or given up on;
  * forward it to the CPU topic when it is computing work and this process is a dispatcher; otherwise
  * run it here. Whatever is thrown on the way, the record still ends in an outcome.
+ *
+ * @param outcomeGrace how long an outcome that needs no run may take to be published
+ * @param forwardTopic where CPU-lane tasks go, or null to run every task here (the cpu-worker, which
+ *                     alone reads the attempt and creation time that dispatchers put in headers)
  */
-final class Router implements RecordHandler {
+record Router(TaskDecoder decoder, TaskTypes types, TaskRunner runner, OutcomeWriter outcomes, Duration outcomeGrace,
+              String forwardTopic) implements RecordHandler {
 
     private static final Logger LOG = Logger.getLogger(Router.class);
-
-    private final TaskDecoder decoder;
-    private final TaskTypes types;
-    private final TaskRunner runner;
-    private final OutcomeWriter outcomes;
-    private final Duration outcomeGrace;
-    private final String forwardTopic;
-
-    /**
-     * @param outcomeGrace how long an outcome that needs no run may take to be published
-     * @param forwardTopic where CPU-lane tasks go, or null to run every task here (the cpu-worker, which
-     *                     alone reads the attempt and creation time that dispatchers put in headers)
-     */
-    Router(TaskDecoder decoder, TaskTypes types, TaskRunner runner, OutcomeWriter outcomes, Duration outcomeGrace, String forwardTopic) {
-        this.decoder = decoder;
-        this.types = types;
-        this.runner = runner;
-        this.outcomes = outcomes;
-        this.outcomeGrace = outcomeGrace;
-        this.forwardTopic = forwardTopic;
-    }
 
     @Override
     public void handle(ConsumerRecord<String, byte[]> record, Delivery delivery) {

@@ -18,20 +18,10 @@ import java.util.concurrent.TimeUnit;
  * The pipeline a load run starts for itself when it is given no broker: the all-in-one mode of the
  * packaged jar (embedded broker on a free port, dispatcher, one cpu-worker child), as a separate
  * process, so the load generator measures it from outside as it would any deployment.
+ *
+ * @param log where the process's console goes
  */
-final class LocalPipeline implements AutoCloseable {
-
-    private final Process process;
-    private final int kafkaPort;
-    private final int httpPort;
-    private final Path log;
-
-    private LocalPipeline(Process process, int kafkaPort, int httpPort, Path log) {
-        this.process = process;
-        this.kafkaPort = kafkaPort;
-        this.httpPort = httpPort;
-        this.log = log;
-    }
+record LocalPipeline(Process process, int kafkaPort, int httpPort, Path log) implements AutoCloseable {
 
     /**
      * Starts the jar with its files under {@code dataDir} and {@code options} as extra system

@@ -36,9 +36,7 @@ class LaneConsumerTest {
     @Test
     void onlyContiguousFinishesMoveTheCommittedPositionAndLaterOnesGoInTheMetadata() throws Exception {
         try (MockLane mock = new MockLane(settings(10, 1 << 20, false, SECOND)).start(P0)) {
-            for (int offset = 0; offset < 3; offset++) {
-                mock.add(P0, offset, 10);
-            }
+            mock.addRecords(P0, 3);
             Handed first = mock.next();
             Handed second = mock.next();
             Handed third = mock.next();
@@ -79,9 +77,7 @@ class LaneConsumerTest {
     @Test
     void aRecordFinishedByAnEarlierOwnerIsNotHandedOutAgain() throws Exception {
         try (MockLane mock = new MockLane(settings(10, 1 << 20, false, SECOND)).previouslyCommitted(P0, 0, "v1:_D").start(P0)) {
-            for (int offset = 0; offset < 3; offset++) {
-                mock.add(P0, offset, 10);
-            }
+            mock.addRecords(P0, 3);
             assertThat(mock.next().record().offset()).isZero();
             assertThat(mock.next().record().offset()).as("offset 1 was finished before").isEqualTo(2);
         }
@@ -90,9 +86,7 @@ class LaneConsumerTest {
     @Test
     void theLaneHoldsAtMostItsCountOfRecordsAndPausesMeanwhile() throws Exception {
         try (MockLane mock = new MockLane(settings(2, 1 << 20, false, SECOND)).start(P0)) {
-            for (int offset = 0; offset < 5; offset++) {
-                mock.add(P0, offset, 10);
-            }
+            mock.addRecords(P0, 5);
             Handed first = mock.next();
             mock.next();
             assertThat(mock.handed.poll(300, TimeUnit.MILLISECONDS)).as("a third while two are unfinished").isNull();
@@ -122,9 +116,7 @@ class LaneConsumerTest {
     @Test
     void aSuspectOnItsLastChanceStartsOnlyOnceNothingElseRunsAndNothingStartsBesideIt() throws Exception {
         try (MockLane mock = new MockLane(settings(10, 1 << 20, false, SECOND)).previouslyCommitted(P0, 0, "v1:_b").start(P0)) {
-            mock.add(P0, 0, 10);
-            mock.add(P0, 1, 10);
-            mock.add(P0, 2, 10);
+            mock.addRecords(P0, 3);
             Handed running = mock.next();
             assertThat(running.delivery().start()).isTrue();
             Handed suspect = mock.next();
@@ -145,9 +137,7 @@ class LaneConsumerTest {
     @Test
     void earlierSuspectsRunBesideEachOther() throws Exception {
         try (MockLane mock = new MockLane(settings(10, 1 << 20, false, SECOND)).previouslyCommitted(P0, 0, "v1:a3").start(P0)) {
-            for (int offset = 0; offset < 3; offset++) {
-                mock.add(P0, offset, 10);
-            }
+            mock.addRecords(P0, 3);
             for (int i = 0; i < 3; i++) {
                 Delivery suspect = mock.next().delivery();
                 assertThat(suspect.suspect()).isTrue();
@@ -181,8 +171,7 @@ class LaneConsumerTest {
     @Test
     void stopLetsRunningTasksFinishWithinTheGraceHandsBackTheRestAndCommits() throws Exception {
         MockLane mock = new MockLane(settings(10, 1 << 20, false, SECOND)).start(P0);
-        mock.add(P0, 0, 10);
-        mock.add(P0, 1, 10);
+        mock.addRecords(P0, 2);
         Handed running = mock.next();
         Handed queued = mock.next();
         assertThat(running.delivery().start()).isTrue();

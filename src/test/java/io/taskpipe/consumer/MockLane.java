@@ -75,6 +75,13 @@ final class MockLane implements AutoCloseable {
         consumer.wakeup();
     }
 
+    /** Records at offsets 0, 1, ... of {@code count}, 10 bytes each. */
+    void addRecords(TopicPartition partition, int count) {
+        for (int offset = 0; offset < count; offset++) {
+            add(partition, offset, 10);
+        }
+    }
+
     void add(TopicPartition partition, long offset, int valueBytes) {
         consumer.addRecord(new ConsumerRecord<>(partition.topic(), partition.partition(), offset, System.currentTimeMillis(),
                 TimestampType.CREATE_TIME, 1, valueBytes, "k" + offset % 10, new byte[valueBytes], new RecordHeaders(), Optional.empty()));

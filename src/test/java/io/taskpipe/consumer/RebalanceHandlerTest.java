@@ -35,8 +35,7 @@ class RebalanceHandlerTest {
     @Test
     void aTaskOutlivingTheGraceIsCancelledFencedAndItsStartTakenBack() throws Exception {
         try (MockLane mock = new MockLane(settings(10, 1 << 20, true, Duration.ofMillis(300))).start(P0, P1)) {
-            mock.add(P0, 0, 10);
-            mock.add(P0, 1, 10);
+            mock.addRecords(P0, 2);
             Handed running = mock.next();
             Handed queued = mock.next();
             CountDownLatch cancelled = new CountDownLatch(1);

@@ -1,14 +1,10 @@
 package io.taskpipe.tasks.io;
 
-import io.taskpipe.contract.Lane;
 import io.taskpipe.tasks.TaskContext;
-import io.taskpipe.tasks.TaskHandler;
 import io.taskpipe.tasks.guard.FileGuard;
 import jakarta.inject.Singleton;
-import jakarta.validation.constraints.NotBlank;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -17,49 +13,50 @@ import java.util.Arrays;
  * a last line without a newline) and its first 256 bytes as UTF-8 text.
  */
 @Singleton
-public class FileReadTask extends TaskHandler<FileReadTask.Params> {
+public class FileReadTask extends FileTask {
 
     static final int HEAD_BYTES = 256;
-
-    public record Params(@NotBlank String path) {
-    }
 
     public record Output(long bytes, long lines, String head) {
     }
 
-    private final FileGuard files;
-
     public FileReadTask(FileGuard files) {
-        super("file.read", Lane.IO, Params.class);
-        this.files = files;
+        super("file.read", files);
     }
 
     @Override
     public Output run(Params params, TaskContext context) throws IOException {
-        byte[] head = new byte[HEAD_BYTES];
-        int headLength = 0;
-        long bytes = 0;
-        long newlines = 0;
-        byte last = '\n';
-        byte[] buffer = new byte[64 * 1024];
-        try (InputStream in = files.open(params.path())) {
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                context.checkDeadline();
-                if (headLength < HEAD_BYTES) {
-                    int take = Math.min(n, HEAD_BYTES - headLength);
-                    System.arraycopy(buffer, 0, head, headLength, take);
-                    headLength += take;
+        Lines lines = new Lines();
+        long bytes = stream(params, context, lines);
+        return new Output(bytes, lines.count(), lines.head());
+    }
+
+    /** Counts newlines as the file streams by, keeping its first bytes and whether its last byte ended a line. */
+    private static final class Lines implements Reads {
+        private final byte[] head = new byte[HEAD_BYTES];
+        private int headLength;
+        private long newlines;
+        private byte last = '\n';
+
+        @Override
+        public void take(byte[] buffer, int length) {
+            int take = Math.min(length, HEAD_BYTES - headLength);
+            System.arraycopy(buffer, 0, head, headLength, take);
+            headLength += take;
+            for (int i = 0; i < length; i++) {
+                if (buffer[i] == '\n') {
+                    newlines++;
                 }
-                for (int i = 0; i < n; i++) {
-                    if (buffer[i] == '\n') {
-                        newlines++;
-                    }
-                }
-                last = buffer[n - 1];
-                bytes += n;
             }
+            last = buffer[length - 1];
         }
-        long lines = newlines + (last != '\n' ? 1 : 0);
-        return new Output(bytes, lines, new String(Arrays.copyOf(head, headLength), StandardCharsets.UTF_8));
+
+        long count() {
+            return newlines + (last != '\n' ? 1 : 0);
+        }
+
+        String head() {
+            return new String(Arrays.copyOf(head, headLength), StandardCharsets.UTF_8);
+        }
     }
 }

@@ -1,27 +1,37 @@
 package io.taskpipe.tasks.testing;
 
-import io.taskpipe.config.TaskpipeConfig;
 import io.taskpipe.contract.Lane;
+import io.taskpipe.tasks.TaskContext;
 import io.taskpipe.tasks.TaskHandler;
 
-/**
- * What the {@code test.*} task types share: they misbehave on purpose, so they exist only with
- * {@code taskpipe.tasks.test-types-enabled=true}; they run on the CPU lane and take no parameters.
- */
-abstract class MisbehavingTask extends TaskHandler<MisbehavingTask.NoParams> {
+/** A {@code test.*} task type: runs on the CPU lane, takes no parameters, and does what its behaviour does. */
+final class MisbehavingTask extends TaskHandler<MisbehavingTask.NoParams> {
 
     public record NoParams() {
     }
 
-    private final boolean enabled;
+    /** What the task does instead of useful work. */
+    @FunctionalInterface
+    interface Behaviour {
+        Object run(TaskContext context) throws Exception;
+    }
 
-    MisbehavingTask(String type, TaskpipeConfig config) {
+    private final boolean enabled;
+    private final Behaviour behaviour;
+
+    MisbehavingTask(String type, boolean enabled, Behaviour behaviour) {
         super(type, Lane.CPU, NoParams.class);
-        this.enabled = config.tasks().testTypesEnabled();
+        this.enabled = enabled;
+        this.behaviour = behaviour;
     }
 
     @Override
     public boolean enabled() {
         return enabled;
+    }
+
+    @Override
+    public Object run(NoParams params, TaskContext context) throws Exception {
+        return behaviour.run(context);
     }
 }
