@@ -83,20 +83,13 @@ public class Lanes {
 
     private void start(Lane lane, LaneConfig settings, int slots, int queue, ExecutorService executor) {
         boolean dispatches = lane == Lane.IO;
-        String topic = dispatches ? config.topics().tasks() : config.topics().cpuTasks();
-        TasksConfig tasks = config.tasks();
-        RetriesConfig retries = config.retries();
-        Duration outcomeGrace = config.results().publishTimeout();
-        TaskRunner runner = new TaskRunner(new TaskRunner.Settings(lane, settings.ordering(), slots,
-                new Deadlines(tasks.defaultTimeout(), tasks.maxTimeout(), tasks.maxTimeouts(), tasks.cancelGrace()),
-                new RetryPolicy(retries.maxAttempts(), retries.initialBackoff(), retries.multiplier(), retries.maxBackoff(), retries.jitter()),
-                outcomeGrace, config.lanes().orderingLedgerBytes(), dispatches ? () -> { } : Lanes::restartForStuckTask),
-                executor, outcomes, metrics);
-        Router router = new Router(decoder, types, runner, outcomes, outcomeGrace, dispatches ? config.topics().cpuTasks() : null);
+        TaskRunner runner = runner(lane, settings, slots, executor);
+        Router router = new Router(decoder, types, runner, outcomes, config.results().publishTimeout(),
+                dispatches ? config.topics().cpuTasks() : null);
         int capacity = slots + queue;
-        ConsumerSettings consumerSettings = new ConsumerSettings(lane.name().toLowerCase() + "-lane", topic, capacity,
-                settings.maxHeldBytes(), config.lanes().maxDeliveries(), settings.syncStarts(), config.lanes().revokeGrace(),
-                config.lanes().commitInterval());
+        ConsumerSettings consumerSettings = new ConsumerSettings(lane.name().toLowerCase() + "-lane",
+                dispatches ? config.topics().tasks() : config.topics().cpuTasks(), capacity, settings.maxHeldBytes(),
+                config.lanes().maxDeliveries(), settings.syncStarts(), config.lanes().revokeGrace(), config.lanes().commitInterval());
         LaneConsumer consumer = new LaneConsumer(clients.newConsumer(settings.group(), capacity, config.lanes().instanceId()),
                 consumerSettings, router);
         metrics.lane(lane.name(), new LaneMetrics.Gauges(runner::running, runner::queued, consumer::outstanding, consumer::uncommitted,
@@ -107,6 +100,18 @@ public class Lanes {
         written.forEach(clients.producer()::partitionsFor);
         running.put(lane, new Running(consumer, runner, slots));
         consumer.start();
+    }
+
+    /** How a lane runs its tasks: ordered, under deadlines, retried; a cpu-worker restarts for a task that holds a thread. */
+    private TaskRunner runner(Lane lane, LaneConfig settings, int slots, ExecutorService executor) {
+        TasksConfig tasks = config.tasks();
+        RetriesConfig retries = config.retries();
+        return new TaskRunner(new TaskRunner.Settings(lane, settings.ordering(), slots,
+                new Deadlines(tasks.defaultTimeout(), tasks.maxTimeout(), tasks.maxTimeouts(), tasks.cancelGrace()),
+                new RetryPolicy(retries.maxAttempts(), retries.initialBackoff(), retries.multiplier(), retries.maxBackoff(), retries.jitter()),
+                config.results().publishTimeout(), config.lanes().orderingLedgerBytes(),
+                lane == Lane.CPU ? Lanes::restartForStuckTask : () -> { }),
+                executor, outcomes, metrics);
     }
 
     private static ExecutorService platformThreads(String prefix, int threads) {

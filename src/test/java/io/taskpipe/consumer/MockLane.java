@@ -7,6 +7,7 @@ import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetCommitCallback;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
 
@@ -112,8 +113,15 @@ final class MockLane implements AutoCloseable {
         /** Every commit, kept: a MockConsumer forgets them for partitions it no longer holds. */
         final Map<TopicPartition, OffsetAndMetadata> lastCommitted = new ConcurrentHashMap<>();
 
+        /** Set to refuse the next synchronous commit, as a broker does while the group rebalances. */
+        volatile boolean failNextCommit;
+
         @Override
         public synchronized void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+            if (failNextCommit) {
+                failNextCommit = false;
+                throw new RebalanceInProgressException("the group rebalances");
+            }
             super.commitSync(offsets);
             lastCommitted.putAll(offsets);
         }

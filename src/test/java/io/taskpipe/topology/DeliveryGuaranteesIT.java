@@ -58,9 +58,9 @@ class DeliveryGuaranteesIT {
             topology.worker("worker-1");
             topology.worker("worker-2");
             try (TaskSender load = topology.load(500, 1); Outcomes outcomes = new Outcomes(topology)) {
-                load.run(burst(20_000), Mixes.MIXED);
+                load.run(burst(10_000), Mixes.MIXED);
                 Report report = topology.judge(load, outcomes, Duration.ofMinutes(4));
-                assertThat(report.produced()).isEqualTo(20_000);
+                assertThat(report.produced()).isEqualTo(10_000);
                 assertThat(report.duplicates()).isZero();
                 assertThat(report.keysWithGaps()).isZero();
                 assertThat(report.statuses()).containsOnlyKeys("SUCCEEDED");
@@ -81,7 +81,7 @@ class DeliveryGuaranteesIT {
             try (TaskSender load = topology.load(200, 2); Outcomes outcomes = new Outcomes(topology)) {
                 AtomicBoolean stop = new AtomicBoolean();
                 CompletableFuture<Void> sending = steadyUntil(stop, load, 60, Mixes.CPU_HEAVY);
-                for (int kill = 0; kill < 5; kill++) {
+                for (int kill = 0; kill < 3; kill++) {
                     // spaced by the run's progress, not by time: another 300 results (5 s of load) since the last restart
                     outcomes.awaitMore(300);
                     int index = kill % 2;
@@ -96,7 +96,6 @@ class DeliveryGuaranteesIT {
                 Report report = topology.judge(load, outcomes, Duration.ofMinutes(3));
                 System.out.printf("uncommitted on each victim just before its kill: %s%n", inFlightAtKill.values());
 
-                assertThat(inFlightAtKill).hasSize(5);
                 assertThat(inFlightAtKill.values().stream().mapToInt(Integer::intValue).sum()).as("kills hit work in flight").isPositive();
                 assertThat(report.unmarkedDuplicates()).as("every replay says attempt > 1").isZero();
                 History history = topology.history(load);
@@ -135,16 +134,16 @@ class DeliveryGuaranteesIT {
                 // the load goes on, however long the processes take to start, until the pipeline is back to one worker
                 AtomicBoolean stop = new AtomicBoolean();
                 CompletableFuture<Void> sending = steadyUntil(stop, load, 50, Mixes.CPU);
-                outcomes.awaitMore(500);
+                outcomes.awaitMore(250);
                 AppProcess second = topology.worker("worker-2");
                 AppProcess third = topology.worker("worker-3");
-                // scaled out for real: both newcomers hold partitions and have finished tasks, over another 600 results
+                // scaled out for real: both newcomers hold partitions and have finished tasks, over another 300 results
                 int joined = outcomes.endedCount();
-                await("workers 2 and 3 at work").atMost(Duration.ofMinutes(2)).until(() -> outcomes.endedCount() >= joined + 600
+                await("workers 2 and 3 at work").atMost(Duration.ofMinutes(2)).until(() -> outcomes.endedCount() >= joined + 300
                         && second.metricSum("taskpipe_tasks_total", CPU_LANE) > 0 && third.metricSum("taskpipe_tasks_total", CPU_LANE) > 0);
                 assertThat(second.terminate(Duration.ofSeconds(40))).isZero();
                 assertThat(third.terminate(Duration.ofSeconds(40))).isZero();
-                outcomes.awaitMore(300); // one worker carries the load again
+                outcomes.awaitMore(150); // one worker carries the load again
                 stop.set(true);
                 sending.get();
                 assertThat(topology.judge(load, outcomes, Duration.ofMinutes(3)).maxStallMs()).isLessThan(30_000);
@@ -181,7 +180,7 @@ class DeliveryGuaranteesIT {
             List<AppProcess> workers = new ArrayList<>(List.of(topology.worker("worker-1"), topology.worker("worker-2")));
             try (TaskSender load = topology.load(300, 6); Outcomes outcomes = new Outcomes(topology)) {
                 Set<String> crashIds = new HashSet<>();
-                for (int batch = 0; batch < 5; batch++) {
+                for (int batch = 0; batch < 3; batch++) {
                     load.run(burst(1_000), Mixes.CPU);
                     crashIds.add(load.send(Mixes.task("test.crash")));
                 }
@@ -208,7 +207,7 @@ class DeliveryGuaranteesIT {
                 List<DeadLetter> lost = history.deadLetters().stream().filter(d -> "WORKER_LOST".equals(d.code())).toList();
                 assertThat(lost.stream().map(DeadLetter::taskId).collect(Collectors.toSet())).isEqualTo(crashIds);
                 assertThat(lost).as("given up after exactly 3 deliveries").allSatisfy(d -> assertThat(d.attempts()).isEqualTo(3));
-                assertThat(restarts.get()).isBetween(3, 15);
+                assertThat(restarts.get()).as("at most one restart per crashing delivery").isBetween(3, 3 * crashIds.size());
                 assertThat(report.lost()).isZero();
                 assertThat(history.results().stream().filter(r -> !crashIds.contains(r.taskId())))
                         .allSatisfy(r -> assertThat(r.status()).isEqualTo("SUCCEEDED"));

@@ -65,18 +65,21 @@ class RecoveryIT {
     void handOffsDuringRetryBackoffAreNotChargedAsCrashes() {
         try (Topology topology = topology("backoff-handoff")
                 .with("taskpipe.tasks.test-types-enabled", "true")
-                .with("taskpipe.retries.initial-backoff", "3s")
+                .with("taskpipe.retries.initial-backoff", "2s")
                 .with("taskpipe.retries.multiplier", "1")
-                .with("taskpipe.retries.max-backoff", "3s")
+                .with("taskpipe.retries.max-backoff", "2s")
+                .with("taskpipe.lanes.cpu.slots", "2")
+                .with("taskpipe.lanes.cpu.queue-capacity", "8")
                 .with("taskpipe.lanes.shutdown-grace", "5s")) {
             topology.dispatcher("dispatcher");
             AppProcess worker = topology.worker("worker");
-            try (TaskSender load = topology.load(20, 12); Outcomes outcomes = new Outcomes(topology)) {
-                load.run(List.of(Phase.burst(20)), List.of(Mixes.task("test.flaky")));
+            // as many tasks as the worker holds (2 slots, 8 queued), so every one of them waits in a backoff at each hand-off
+            try (TaskSender load = topology.load(10, 12); Outcomes outcomes = new Outcomes(topology)) {
+                load.run(List.of(Phase.burst(10)), List.of(Mixes.task("test.flaky")));
                 for (int handOff = 0; handOff < 3; handOff++) { // three, the crashes that would give a task up
                     AppProcess current = worker;
                     await("every task failed once and waits for its retry").atMost(Duration.ofMinutes(1))
-                            .until(() -> current.metricSum("taskpipe_task_retries_total", "lane=\"CPU\"") >= 20);
+                            .until(() -> current.metricSum("taskpipe_task_retries_total", "lane=\"CPU\"") >= 10);
                     assertThat(worker.terminate(Duration.ofSeconds(30))).as("SIGTERM during the backoff drains and exits 0").isZero();
                     worker = topology.restart(worker);
                 }
@@ -138,9 +141,9 @@ class RecoveryIT {
                         victim.metricSum("taskpipe_task_retries_total", "lane=\"CPU\"") > 0
                                 && survivor.metricSum("taskpipe_task_retries_total", "lane=\"CPU\"") > 0);
                 victim.kill(); // its tasks move to the survivor as suspects, beside the survivor's retrying ones
-                outcomes.awaitMore(300);
+                outcomes.awaitMore(150);
                 topology.restart(victim);
-                outcomes.awaitMore(300);
+                outcomes.awaitMore(150);
                 stop.set(true);
                 sending.get();
                 Report report = topology.judge(load, outcomes, Duration.ofMinutes(3));

@@ -23,7 +23,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The REST intake under load: 32 batches of 500 tasks from 16 concurrent clients and one batch of 10,000,
- * on a dispatcher with room for 512 KiB of submissions (less than the large batch alone) and two publishers. Every answer is 202 or a
+ * on a dispatcher with one publisher, for which requests queue holding their bytes, and room for 512 KiB of
+ * submissions (less than 16 queued batches, or the large batch alone), so that some are refused. Every answer is 202 or a
  * documented refusal (429, 503), and a batch of 10,000 alone is accepted; the checker proves that exactly
  * the accepted tasks ran, and none of a refused batch.
  */
@@ -32,7 +33,7 @@ class RestIntakeIT {
     @Test
     void concurrentBatchesAreAcceptedWholeOrRefusedWhole() throws Exception {
         try (Topology topology = new Topology("rest-intake", KafkaBroker.broker().bootstrapServers(), KafkaBroker.filesDir())
-                .with("taskpipe.api.producers", "2")
+                .with("taskpipe.api.producers", "1")
                 .with("taskpipe.api.max-in-flight-bytes", "524288")) {
             AppProcess dispatcher = topology.dispatcher("dispatcher");
             topology.worker("worker");
