@@ -1,7 +1,6 @@
 package io.taskpipe.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.taskpipe.contract.Task;
 import io.taskpipe.contract.TaskJson;
 import io.taskpipe.contract.TaskResult;
 import io.taskpipe.contract.Lane;
@@ -29,12 +28,14 @@ final class EchoResults {
 
     static byte[] result(JsonNode task, ConsumerRecord<String, byte[]> record, Instant startedAt, Object output) {
         Instant createdAt = task.hasNonNull("createdAt") ? Instant.parse(task.get("createdAt").asText()) : Instant.ofEpochMilli(record.timestamp());
-        TaskResult result = new TaskResult(Task.VERSION, task.path("id").asText(), task.path("type").asText(), record.key(),
-                task.path("seq").isIntegralNumber() ? task.get("seq").asLong() : null, TaskResult.Status.SUCCEEDED,
-                TaskJson.MAPPER.valueToTree(output), null, Lane.IO, 1, TaskResult.Worker.current(),
-                new TaskResult.Source(record.topic(), record.partition(), record.offset()),
-                TaskResult.Timing.of(createdAt, Instant.ofEpochMilli(record.timestamp()), startedAt, Instant.now(), -1),
-                new TaskResult.Ordering("KEY", null, true));
+        TaskResult result = TaskResult.about(task.path("id").asText(), task.path("type").asText(), record.key(),
+                        task.path("seq").isIntegralNumber() ? task.get("seq").asLong() : null)
+                .succeeded(TaskJson.MAPPER.valueToTree(output))
+                .lane(Lane.IO, 1)
+                .readFrom(record)
+                .timing(TaskResult.Timing.of(createdAt, Instant.ofEpochMilli(record.timestamp()), startedAt, Instant.now(), -1))
+                .ordering(new TaskResult.Ordering("KEY", null, true))
+                .build();
         return TaskJson.write(result);
     }
 }

@@ -135,6 +135,23 @@ class LaneConsumerTest {
     }
 
     @Test
+    void aSuspectOnItsLastChanceDoesNotWaitForATaskInRetryBackoff() throws Exception {
+        try (MockLane mock = new MockLane(settings(10, 1 << 20, false, SECOND)).previouslyCommitted(P0, 0, "v1:_b").start(P0)) {
+            mock.addRecords(P0, 2);
+            Delivery retrying = mock.next().delivery();
+            assertThat(retrying.start()).isTrue();
+            retrying.pause(); // failed transiently: waits for its retry, and is not running meanwhile
+            Delivery suspect = mock.next().delivery();
+            assertThat(startLater(suspect).get(5, TimeUnit.SECONDS)).as("no deadlock with the task in backoff").isTrue();
+            CompletableFuture<Boolean> retry = startLater(retrying);
+            await().during(Duration.ofMillis(200)).atMost(SECOND).until(() -> !retry.isDone());
+            suspect.finish();
+            suspect.done();
+            assertThat(retry.get(5, TimeUnit.SECONDS)).as("the retry runs once the suspect is done").isTrue();
+        }
+    }
+
+    @Test
     void earlierSuspectsRunBesideEachOther() throws Exception {
         try (MockLane mock = new MockLane(settings(10, 1 << 20, false, SECOND)).previouslyCommitted(P0, 0, "v1:a3").start(P0)) {
             mock.addRecords(P0, 3);

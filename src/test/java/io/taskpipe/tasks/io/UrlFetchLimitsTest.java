@@ -17,11 +17,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
 
 /**
  * url.fetch's limits and answers, unit by unit against a real server: heads, bodies, compression,
@@ -111,15 +113,18 @@ class UrlFetchLimitsTest {
 
     @Test
     void anInterruptEndsABlockingReadAtOnce() throws Exception {
+        CountDownLatch firstByteSent = new CountDownLatch(1);
         stub.on("/trickle", exchange -> {
             exchange.sendResponseHeaders(200, 1_000);
             exchange.getResponseBody().write('x');
             exchange.getResponseBody().flush();
+            firstByteSent.countDown();
             sleepQuietly(10_000);
         });
         CompletableFuture<Throwable> ended = new CompletableFuture<>();
         Thread fetching = Thread.ofVirtual().start(() -> ended.complete(catchThrowable(() -> fetch("/trickle"))));
-        Thread.sleep(500);
+        assertThat(firstByteSent.await(5, TimeUnit.SECONDS)).isTrue();
+        await("the fetch blocks in its read").atMost(Duration.ofSeconds(5)).until(() -> fetching.getState() == Thread.State.WAITING || fetching.getState() == Thread.State.TIMED_WAITING);
         Instant interrupted = Instant.now();
         fetching.interrupt();
         assertThat(ended.orTimeout(2, TimeUnit.SECONDS).join()).isInstanceOf(InterruptedException.class);
