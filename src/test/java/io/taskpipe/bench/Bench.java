@@ -38,6 +38,7 @@ final class Bench implements AutoCloseable {
     private final EmbeddedBroker broker;
     private final boolean smoke;
     private final List<AutoCloseable> running = new ArrayList<>();
+    private final List<AppProcess> starting = new ArrayList<>();
     private int arms;
 
     Bench(boolean smoke) {
@@ -84,12 +85,12 @@ final class Bench implements AutoCloseable {
         return topics;
     }
 
-    /** A dispatcher on the arm's topics with these settings, started and ready. */
+    /** A dispatcher on the arm's topics with these settings, launched; ready once {@link #awaitAnswers} returns. */
     AppProcess dispatcher(Topics topics, Map<String, String> settings, List<String> jvmOptions, String cpus) {
         return app(topics, "dispatcher", topics.prefix() + "-dispatcher", settings, jvmOptions, cpus);
     }
 
-    /** A cpu-worker on the arm's topics, started and ready. */
+    /** A cpu-worker on the arm's topics, launched; ready once {@link #awaitAnswers} returns. */
     AppProcess worker(Topics topics, String name, Map<String, String> settings, List<String> jvmOptions, String cpus) {
         return app(topics, "cpu-worker", topics.prefix() + "-" + name, settings, jvmOptions, cpus);
     }
@@ -114,7 +115,8 @@ final class Bench implements AutoCloseable {
                 process.kill();
             }
         });
-        return process.start();
+        starting.add(process.launch()); // an arm's processes start side by side
+        return process;
     }
 
     /** Another program of the test classpath (a baseline) as its own process. */
@@ -137,11 +139,17 @@ final class Bench implements AutoCloseable {
             }
         }
         running.clear();
+        starting.clear();
     }
 
 
-    /** Runs tasks through the arm's pipeline until one comes back: every consumer joined and every lane works. */
+    /**
+     * Waits until the arm's processes report ready, then runs tasks through its pipeline until one comes
+     * back: every consumer joined and every lane works.
+     */
     void awaitAnswers(Topics topics, String type, ObjectNode params) throws InterruptedException {
+        starting.forEach(AppProcess::awaitReady);
+        starting.clear();
         Scenario probe = new Scenario("probe", "", 1L, 0, Duration.ZERO,
                 List.of(Scenario.Phase.burst(1)), List.of(new Scenario.MixEntry(type, 1.0, params, null)), List.of());
         if (!new LoadRun(probe, topics.target(bootstrap())).run(Duration.ofSeconds(60), run -> { }).drained()) {

@@ -1,6 +1,8 @@
 package io.taskpipe.containers;
 
 import io.taskpipe.topology.Topology;
+import org.testcontainers.containers.BindMode;
+import org.testcontainers.lifecycle.Startables;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -72,8 +74,17 @@ final class ContainerTopology implements AutoCloseable {
         return start(name, "dispatcher", null);
     }
 
-    TaskpipeContainer worker(String name) {
-        return start(name, "cpu-worker", null);
+    /**
+     * A dispatcher and cpu-workers started side by side (whoever starts first creates the topics);
+     * returns the workers in the order named, each ready.
+     */
+    List<TaskpipeContainer> deploy(String dispatcher, String... workers) {
+        List<TaskpipeContainer> started = new ArrayList<>(List.of(container(dispatcher, "dispatcher", null)));
+        for (String worker : workers) {
+            started.add(container(worker, "cpu-worker", null));
+        }
+        Startables.deepStart(started).join();
+        return started.subList(1, started.size());
     }
 
     /** A cpu-worker limited to {@code cpus} processors, as {@code docker run --cpus} does. */
@@ -82,10 +93,15 @@ final class ContainerTopology implements AutoCloseable {
     }
 
     private TaskpipeContainer start(String name, String role, Integer cpus) {
-        TaskpipeContainer container = new TaskpipeContainer(scenario + "-" + name, role, env, cpus)
-                .withFileSystemBind(FILES.toString(), "/data", org.testcontainers.containers.BindMode.READ_ONLY);
-        containers.add(container);
+        TaskpipeContainer container = container(name, role, cpus);
         container.start();
+        return container;
+    }
+
+    private TaskpipeContainer container(String name, String role, Integer cpus) {
+        TaskpipeContainer container = new TaskpipeContainer(scenario + "-" + name, role, env, cpus)
+                .withFileSystemBind(FILES.toString(), "/data", BindMode.READ_ONLY);
+        containers.add(container);
         return container;
     }
 

@@ -56,9 +56,7 @@ class ContainerTopologyIT {
     @Test
     void aMixedRunThroughDispatcherAndTwoWorkersLosesNothing() throws Exception {
         try (ContainerTopology containers = scenario("mixed")) {
-            containers.dispatcher("dispatcher");
-            containers.worker("worker-1");
-            containers.worker("worker-2");
+            containers.deploy("dispatcher", "worker-1", "worker-2");
             Topology topology = containers.topology();
             try (TaskSender load = topology.load(300, 11); Outcomes outcomes = new Outcomes(topology)) {
                 load.run(List.of(Phase.burst(6_000)), Mixes.MIXED);
@@ -75,9 +73,7 @@ class ContainerTopologyIT {
     @Test
     void dockerKillOfAWorkerMidRunLosesNothing() throws Exception {
         try (ContainerTopology containers = scenario("kill")) {
-            containers.dispatcher("dispatcher");
-            TaskpipeContainer victim = containers.worker("worker-1");
-            containers.worker("worker-2");
+            TaskpipeContainer victim = containers.deploy("dispatcher", "worker-1", "worker-2").getFirst();
             Topology topology = containers.topology();
             try (TaskSender load = topology.load(200, 12); Outcomes outcomes = new Outcomes(topology)) {
                 CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> load.run(List.of(Phase.steady(60, Duration.ofSeconds(25))), Mixes.CPU_HEAVY));
@@ -94,12 +90,10 @@ class ContainerTopologyIT {
     @Test
     void dockerStopDrainsAWorkerGracefully() throws Exception {
         try (ContainerTopology containers = scenario("stop").with("TASKPIPE_LANES_SHUTDOWN_GRACE", "20s")) {
-            containers.dispatcher("dispatcher");
-            TaskpipeContainer worker = containers.worker("worker-1");
-            containers.worker("worker-2");
+            TaskpipeContainer worker = containers.deploy("dispatcher", "worker-1", "worker-2").getFirst();
             Topology topology = containers.topology();
             try (TaskSender load = topology.load(50, 13); Outcomes outcomes = new Outcomes(topology)) {
-                load.run(List.of(Phase.burst(200)), List.of(Mixes.entry("compute.sum", 1, "n", Mixes.between(100_000_000, 299_999_999))));
+                load.run(List.of(Phase.burst(60)), List.of(Mixes.entry("compute.sum", 1, "n", Mixes.between(100_000_000, 299_999_999))));
                 await("worker-1 running tasks").atMost(Duration.ofSeconds(60)).until(() -> worker.metric("taskpipe_lane_running{lane=\"CPU\"}") > 0);
                 long start = System.nanoTime();
                 long exitCode = worker.stopGracefully(Duration.ofSeconds(40));

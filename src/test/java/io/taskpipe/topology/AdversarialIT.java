@@ -68,8 +68,9 @@ class AdversarialIT {
                      .set(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "1048000").durableProducer().toMap())) {
             topology.createTopic(topology.cpuTasksTopic(), 8, Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(SMALL_TOPIC_BYTES)));
             topology.createTopic(topology.dlqTopic(), 1, Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(SMALL_TOPIC_BYTES)));
-            AppProcess dispatcher = topology.dispatcher("dispatcher");
-            AppProcess worker = topology.worker("worker");
+            Topology.Deployment deployment = topology.deploy("dispatcher", "worker");
+            AppProcess dispatcher = deployment.dispatcher();
+            AppProcess worker = deployment.workers().getFirst();
             Watch watch = new Watch(dispatcher, worker);
             String prefix = topology.idPrefix();
             List<Case> cases = new ArrayList<>();

@@ -74,7 +74,11 @@ public final class AppProcess {
 
     /** Starts the process and waits until it reports ready. */
     public AppProcess start() {
-        launch();
+        return launch().awaitReady();
+    }
+
+    /** Waits until the launched process reports ready. */
+    public AppProcess awaitReady() {
         await(name + " ready").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(this::ready);
         return this;
     }

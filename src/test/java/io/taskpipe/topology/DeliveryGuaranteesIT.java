@@ -25,6 +25,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
@@ -54,13 +57,11 @@ class DeliveryGuaranteesIT {
     @Test
     void baselineLosesDuplicatesAndReordersNothing() throws Exception {
         try (Topology topology = topology("baseline")) {
-            topology.dispatcher("dispatcher");
-            topology.worker("worker-1");
-            topology.worker("worker-2");
+            topology.deploy("dispatcher", "worker-1", "worker-2");
             try (TaskSender load = topology.load(500, 1); Outcomes outcomes = new Outcomes(topology)) {
-                load.run(burst(10_000), Mixes.MIXED);
+                load.run(burst(5_000), Mixes.MIXED);
                 Report report = topology.judge(load, outcomes, Duration.ofMinutes(4));
-                assertThat(report.produced()).isEqualTo(10_000);
+                assertThat(report.produced()).isEqualTo(5_000);
                 assertThat(report.duplicates()).isZero();
                 assertThat(report.keysWithGaps()).isZero();
                 assertThat(report.statuses()).containsOnlyKeys("SUCCEEDED");
@@ -75,15 +76,14 @@ class DeliveryGuaranteesIT {
         try (Topology topology = topology("worker-kill")
                 .with("taskpipe.lanes.cpu.slots", Integer.toString(slots))
                 .with("taskpipe.lanes.cpu.queue-capacity", Integer.toString(queue))) {
-            topology.dispatcher("dispatcher");
-            List<AppProcess> workers = new ArrayList<>(List.of(topology.worker("worker-1"), topology.worker("worker-2")));
+            List<AppProcess> workers = new ArrayList<>(topology.deploy("dispatcher", "worker-1", "worker-2").workers());
             Map<Long, Integer> inFlightAtKill = new HashMap<>();
             try (TaskSender load = topology.load(200, 2); Outcomes outcomes = new Outcomes(topology)) {
                 AtomicBoolean stop = new AtomicBoolean();
-                CompletableFuture<Void> sending = steadyUntil(stop, load, 60, Mixes.CPU_HEAVY);
+                CompletableFuture<Void> sending = steadyUntil(stop, load, 40, Mixes.CPU_HEAVY);
                 for (int kill = 0; kill < 3; kill++) {
-                    // spaced by the run's progress, not by time: another 300 results (5 s of load) since the last restart
-                    outcomes.awaitMore(300);
+                    // spaced by the run's progress, not by time: another 200 results (5 s of load) since the last restart
+                    outcomes.awaitMore(200);
                     int index = kill % 2;
                     AppProcess victim = workers.get(index);
                     int uncommitted = (int) victim.metric("taskpipe_lane_uncommitted{lane=\"CPU\"}");
@@ -110,13 +110,11 @@ class DeliveryGuaranteesIT {
     @Test
     void killingTheDispatcherLosesNothing() throws Exception {
         try (Topology topology = topology("dispatcher-kill")) {
-            AppProcess dispatcher = topology.dispatcher("dispatcher");
-            topology.worker("worker-1");
-            topology.worker("worker-2");
+            AppProcess dispatcher = topology.deploy("dispatcher", "worker-1", "worker-2").dispatcher();
             try (TaskSender load = topology.load(300, 3); Outcomes outcomes = new Outcomes(topology)) {
-                CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> load.run(steady(300, 20), Mixes.MIXED));
-                // mid-run: a third of the run's 6,000 tasks answered, the rest sent or still to come
-                await("2,000 results").atMost(Duration.ofMinutes(2)).until(() -> outcomes.endedCount() >= 2_000);
+                CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> load.run(steady(300, 10), Mixes.MIXED));
+                // mid-run: a third of the run's 3,000 tasks answered, the rest sent or still to come
+                await("1,000 results").atMost(Duration.ofMinutes(2)).until(() -> outcomes.endedCount() >= 1_000);
                 dispatcher.kill();
                 topology.restart(dispatcher);
                 sending.get();
@@ -128,22 +126,24 @@ class DeliveryGuaranteesIT {
     @Test
     void rescalingWorkersOneToThreeToOneLosesNothingAndNeverStalls() throws Exception {
         try (Topology topology = topology("rescale")) {
-            topology.dispatcher("dispatcher");
-            topology.worker("worker-1");
+            topology.deploy("dispatcher", "worker-1");
             try (TaskSender load = topology.load(200, 4); Outcomes outcomes = new Outcomes(topology)) {
                 // the load goes on, however long the processes take to start, until the pipeline is back to one worker
                 AtomicBoolean stop = new AtomicBoolean();
                 CompletableFuture<Void> sending = steadyUntil(stop, load, 50, Mixes.CPU);
-                outcomes.awaitMore(250);
-                AppProcess second = topology.worker("worker-2");
-                AppProcess third = topology.worker("worker-3");
-                // scaled out for real: both newcomers hold partitions and have finished tasks, over another 300 results
+                outcomes.awaitMore(150);
+                List<AppProcess> newcomers = topology.workers("worker-2", "worker-3");
+                // scaled out for real: both newcomers hold partitions and have finished tasks, over another 200 results
                 int joined = outcomes.endedCount();
-                await("workers 2 and 3 at work").atMost(Duration.ofMinutes(2)).until(() -> outcomes.endedCount() >= joined + 300
-                        && second.metricSum("taskpipe_tasks_total", CPU_LANE) > 0 && third.metricSum("taskpipe_tasks_total", CPU_LANE) > 0);
-                assertThat(second.terminate(Duration.ofSeconds(40))).isZero();
-                assertThat(third.terminate(Duration.ofSeconds(40))).isZero();
-                outcomes.awaitMore(150); // one worker carries the load again
+                await("workers 2 and 3 at work").atMost(Duration.ofMinutes(2)).until(() -> outcomes.endedCount() >= joined + 200
+                        && newcomers.stream().allMatch(worker -> worker.metricSum("taskpipe_tasks_total", CPU_LANE) > 0));
+                // scaled in as a deployment is, both at once
+                try (ExecutorService stopping = Executors.newVirtualThreadPerTaskExecutor()) {
+                    List<Future<Integer>> exits = newcomers.stream()
+                            .map(worker -> stopping.submit(() -> worker.terminate(Duration.ofSeconds(40)))).toList();
+                    assertThat(exits).allSatisfy(exit -> assertThat(exit.get()).isZero());
+                }
+                outcomes.awaitMore(100); // one worker carries the load again
                 stop.set(true);
                 sending.get();
                 assertThat(topology.judge(load, outcomes, Duration.ofMinutes(3)).maxStallMs()).isLessThan(30_000);
@@ -156,11 +156,10 @@ class DeliveryGuaranteesIT {
         Path data = Files.createTempDirectory("taskpipe-restarted-broker-");
         try (EmbeddedBroker broker = EmbeddedBroker.start(0, data);
              Topology topology = new Topology("broker-restart", broker.bootstrapServers(), FILES)) {
-            topology.dispatcher("dispatcher");
-            topology.worker("worker-1");
+            topology.deploy("dispatcher", "worker-1");
             try (TaskSender load = topology.load(200, 5); Outcomes outcomes = new Outcomes(topology)) {
-                CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> load.run(steady(200, 20), Mixes.MIXED));
-                await("1,000 results").atMost(Duration.ofMinutes(2)).until(() -> outcomes.endedCount() >= 1_000);
+                CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> load.run(steady(200, 10), Mixes.MIXED));
+                await("500 results").atMost(Duration.ofMinutes(2)).until(() -> outcomes.endedCount() >= 500);
                 broker.restart();
                 Instant restarted = Instant.now();
                 int endedBefore = outcomes.endedCount();
@@ -176,12 +175,11 @@ class DeliveryGuaranteesIT {
     @Test
     void aTaskThatKillsItsWorkerIsDeadLetteredAfterExactlyThreeDeliveries() throws Exception {
         try (Topology topology = topology("crash-loop").with("taskpipe.tasks.test-types-enabled", "true")) {
-            topology.dispatcher("dispatcher");
-            List<AppProcess> workers = new ArrayList<>(List.of(topology.worker("worker-1"), topology.worker("worker-2")));
+            List<AppProcess> workers = new ArrayList<>(topology.deploy("dispatcher", "worker-1", "worker-2").workers());
             try (TaskSender load = topology.load(300, 6); Outcomes outcomes = new Outcomes(topology)) {
                 Set<String> crashIds = new HashSet<>();
                 for (int batch = 0; batch < 3; batch++) {
-                    load.run(burst(1_000), Mixes.CPU);
+                    load.run(burst(300), Mixes.CPU);
                     crashIds.add(load.send(Mixes.task("test.crash")));
                 }
                 AtomicInteger restarts = new AtomicInteger();
@@ -218,10 +216,11 @@ class DeliveryGuaranteesIT {
     @Test
     void sigtermDrainsInFlightTasksExitsZeroAndNothingRunsTwice() throws Exception {
         try (Topology topology = topology("sigterm").with("taskpipe.lanes.shutdown-grace", "20s")) {
-            AppProcess dispatcher = topology.dispatcher("dispatcher");
-            AppProcess worker = topology.worker("worker-1");
-            try (TaskSender load = topology.load(50, 7); Outcomes outcomes = new Outcomes(topology)) {
-                load.run(burst(200), List.of(Mixes.entry("compute.sum", 1, "n", Mixes.between(100_000_000, 299_999_999))));
+            Topology.Deployment deployment = topology.deploy("dispatcher", "worker-1");
+            AppProcess dispatcher = deployment.dispatcher();
+            AppProcess worker = deployment.workers().getFirst();
+            try (TaskSender load = topology.load(300, 7); Outcomes outcomes = new Outcomes(topology)) {
+                load.run(burst(60), List.of(Mixes.entry("compute.sum", 1, "n", Mixes.between(100_000_000, 299_999_999))));
                 await().atMost(Duration.ofSeconds(60)).until(() -> worker.metric("taskpipe_lane_running{lane=\"CPU\"}") > 0);
                 long start = System.nanoTime();
                 assertThat(worker.terminate(Duration.ofSeconds(30))).isZero();

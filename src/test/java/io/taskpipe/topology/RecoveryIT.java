@@ -71,8 +71,7 @@ class RecoveryIT {
                 .with("taskpipe.lanes.cpu.slots", "2")
                 .with("taskpipe.lanes.cpu.queue-capacity", "8")
                 .with("taskpipe.lanes.shutdown-grace", "5s")) {
-            topology.dispatcher("dispatcher");
-            AppProcess worker = topology.worker("worker");
+            AppProcess worker = topology.deploy("dispatcher", "worker").workers().getFirst();
             // as many tasks as the worker holds (2 slots, 8 queued), so every one of them waits in a backoff at each hand-off
             try (TaskSender load = topology.load(10, 12); Outcomes outcomes = new Outcomes(topology)) {
                 load.run(List.of(Phase.burst(10)), List.of(Mixes.task("test.flaky")));
@@ -123,9 +122,9 @@ class RecoveryIT {
                 .with("taskpipe.retries.initial-backoff", "200ms")
                 .with("taskpipe.lanes.cpu.slots", "2")
                 .with("taskpipe.lanes.cpu.queue-capacity", "8")) {
-            topology.dispatcher("dispatcher");
-            AppProcess victim = topology.worker("worker-1");
-            AppProcess survivor = topology.worker("worker-2");
+            List<AppProcess> workers = topology.deploy("dispatcher", "worker-1", "worker-2").workers();
+            AppProcess victim = workers.get(0);
+            AppProcess survivor = workers.get(1);
             List<MixEntry> mix = List.of(
                     Mixes.entry("compute.sum", 8, "n", Mixes.between(10_000_000, 49_999_999)),
                     new MixEntry("test.flaky", 1.0, Mixes.params(), null),
@@ -141,9 +140,9 @@ class RecoveryIT {
                         victim.metricSum("taskpipe_task_retries_total", "lane=\"CPU\"") > 0
                                 && survivor.metricSum("taskpipe_task_retries_total", "lane=\"CPU\"") > 0);
                 victim.kill(); // its tasks move to the survivor as suspects, beside the survivor's retrying ones
-                outcomes.awaitMore(150);
+                outcomes.awaitMore(100);
                 topology.restart(victim);
-                outcomes.awaitMore(150);
+                outcomes.awaitMore(100);
                 stop.set(true);
                 sending.get();
                 Report report = topology.judge(load, outcomes, Duration.ofMinutes(3));

@@ -35,8 +35,7 @@ class RestIntakeIT {
         try (Topology topology = new Topology("rest-intake", KafkaBroker.broker().bootstrapServers(), KafkaBroker.filesDir())
                 .with("taskpipe.api.producers", "1")
                 .with("taskpipe.api.max-in-flight-bytes", "524288")) {
-            AppProcess dispatcher = topology.dispatcher("dispatcher");
-            topology.worker("worker");
+            AppProcess dispatcher = topology.deploy("dispatcher", "worker").dispatcher();
             String prefix = topology.idPrefix();
             List<List<String>> batches = new ArrayList<>();
             for (int b = 0; b < 32; b++) {

@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -139,13 +140,38 @@ public final class Topology implements AutoCloseable {
         return prefix + "-";
     }
 
+    /** A scenario's processes: one dispatcher and its cpu-workers. */
+    public record Deployment(AppProcess dispatcher, List<AppProcess> workers) {
+    }
+
+    /**
+     * A dispatcher and cpu-workers named so, launched side by side (whoever starts first creates the
+     * topics) and returned once every one reports ready: their starts overlap instead of adding up.
+     */
+    public Deployment deploy(String dispatcher, String... workers) {
+        AppProcess launched = launch(dispatcher, "dispatcher");
+        List<AppProcess> ready = workers(workers);
+        return new Deployment(launched.awaitReady(), ready);
+    }
+
+    /** cpu-workers named so, launched side by side and returned once every one reports ready. */
+    public List<AppProcess> workers(String... names) {
+        List<AppProcess> launched = Arrays.stream(names).map(name -> launch(name, "cpu-worker")).toList();
+        launched.forEach(AppProcess::awaitReady);
+        return launched;
+    }
+
     /** A dispatcher; like every process here a static group member named after it, so a restart takes its partitions back at once. */
     public AppProcess dispatcher(String name) {
-        return start(name, "dispatcher", Map.of("taskpipe.lanes.instance-id", prefix + "-" + name));
+        return launch(name, "dispatcher").awaitReady();
     }
 
     public AppProcess worker(String name) {
-        return start(name, "cpu-worker", Map.of("taskpipe.lanes.instance-id", prefix + "-" + name));
+        return launch(name, "cpu-worker").awaitReady();
+    }
+
+    private AppProcess launch(String name, String profile) {
+        return launch(name, profile, Map.of("taskpipe.lanes.instance-id", prefix + "-" + name), List.of());
     }
 
     /** Starts a stopped or killed process again, same name and settings, and waits until it is ready. */
@@ -170,9 +196,13 @@ public final class Topology implements AutoCloseable {
     }
 
     public AppProcess start(String name, String profile, Map<String, String> extra, List<String> jvmOptions) {
+        return launch(name, profile, extra, jvmOptions).awaitReady();
+    }
+
+    private AppProcess launch(String name, String profile, Map<String, String> extra, List<String> jvmOptions) {
         Map<String, String> all = new HashMap<>(properties);
         all.putAll(extra);
-        AppProcess process = new AppProcess(scenario + "-" + name, profile, all, jvmOptions, LOGS).start();
+        AppProcess process = new AppProcess(scenario + "-" + name, profile, all, jvmOptions, LOGS).launch();
         processes.add(process);
         return process;
     }
