@@ -99,16 +99,38 @@ final class TaskRun implements OrderedScheduler.Job {
             return null; // the watchdog gave up on it and settled it already
         }
         long cpu = cpuStart < 0 ? -1 : cpuNanos() - cpuStart;
-        if (outcome.retryable() && attempt() < lane.retries().maxAttempts() && !delivery.abandoned()) {
-            retries++;
-            lane.metrics().retried(lane.lane().name(), task.type());
-            Duration backoff = lane.retries().backoff(retries);
-            LOG.debugf("task %s failed transiently (%s); attempt %d in %d ms", task.id(), outcome.message(), attempt(), backoff.toMillis());
-            delivery.pause(); // not running while it waits: a hand-off now is not charged as a crash
-            return backoff;
+        switch (next(outcome.retryable(), attempt(), lane.retries().maxAttempts(), delivery.abandoned())) {
+            case RETRY -> {
+                retries++;
+                lane.metrics().retried(lane.lane().name(), task.type());
+                Duration backoff = lane.retries().backoff(retries);
+                LOG.debugf("task %s failed transiently (%s); attempt %d in %d ms", task.id(), outcome.message(), attempt(), backoff.toMillis());
+                delivery.pause(); // not running while it waits: a hand-off now is not charged as a crash
+                return backoff;
+            }
+            case HAND_BACK -> {
+                LOG.debugf("task %s failed transiently (%s) as this process gives it up; its next owner retries it", task.id(), outcome.message());
+                delivery.pause();
+                delivery.skip();
+            }
+            case PUBLISH -> settle(outcome.retryable() ? outcome.exhausted(attempt()) : outcome, startedAt, cpu);
         }
-        settle(outcome.retryable() ? outcome.exhausted(attempt()) : outcome, startedAt, cpu);
         return null;
+    }
+
+    /** What follows a run's outcome. */
+    enum Next { RETRY, HAND_BACK, PUBLISH }
+
+    /**
+     * A transient failure with attempts left is retried after a backoff, unless this process is giving
+     * the record up (stopping, or its partition revoked): then it goes back unpublished and uncharged,
+     * and its next owner retries it. Giving up on it here would end a healthy task because of a stop.
+     */
+    static Next next(boolean transientFailure, int attempt, int maxAttempts, boolean givenUp) {
+        if (!transientFailure || attempt >= maxAttempts) {
+            return Next.PUBLISH;
+        }
+        return givenUp ? Next.HAND_BACK : Next.RETRY;
     }
 
     private boolean start() {

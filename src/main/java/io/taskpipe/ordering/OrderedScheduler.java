@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -91,14 +92,18 @@ public final class OrderedScheduler {
     }
 
     private void start(Job job) {
-        executor.execute(() -> {
-            Duration again = null;
-            try {
-                again = job.run();
-            } finally {
-                settle(job, again);
-            }
-        });
+        try {
+            executor.execute(() -> {
+                Duration again = null;
+                try {
+                    again = job.run();
+                } finally {
+                    settle(job, again);
+                }
+            });
+        } catch (RejectedExecutionException stopped) {
+            // a retry came due after its lane stopped: the lane handed the record back, its next owner runs it
+        }
     }
 
     /** A running job ended (or must run again after {@code again}): free its slot and start what may start. */
