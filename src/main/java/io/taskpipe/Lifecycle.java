@@ -14,6 +14,7 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Reception;
 import jakarta.interceptor.Interceptor;
 import org.apache.kafka.clients.admin.Admin;
 import org.jboss.logging.Logger;
@@ -74,9 +75,11 @@ public class Lifecycle {
 
     /**
      * The broker goes last: after SmallRye's Kafka connector closed its channels, which it does when the
-     * application context is about to be destroyed (observer priority 50).
+     * application context is about to be destroyed (observer priority 50). Only if this bean exists: a
+     * start refused for its settings must not try to build it again on the way out.
      */
-    void stopBroker(@Observes @Priority(Interceptor.Priority.PLATFORM_AFTER + 1000) @BeforeDestroyed(ApplicationScoped.class) Object event) {
+    void stopBroker(@Observes(notifyObserver = Reception.IF_EXISTS) @Priority(Interceptor.Priority.PLATFORM_AFTER + 1000)
+                    @BeforeDestroyed(ApplicationScoped.class) Object event) {
         embedded.stop();
     }
 }

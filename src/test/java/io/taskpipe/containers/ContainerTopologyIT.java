@@ -76,7 +76,7 @@ class ContainerTopologyIT {
             TaskpipeContainer victim = containers.deploy("dispatcher", "worker-1", "worker-2").getFirst();
             Topology topology = containers.topology();
             try (TaskSender load = topology.load(200, 12); Outcomes outcomes = new Outcomes(topology)) {
-                CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> load.run(List.of(Phase.steady(60, Duration.ofSeconds(25))), Mixes.CPU_HEAVY));
+                CompletableFuture<Void> sending = Topology.inBackground(() -> load.run(List.of(Phase.steady(60, Duration.ofSeconds(25))), Mixes.CPU_HEAVY));
                 // mid-run: results are flowing and the victim holds tasks it has not committed
                 await("worker-1 busy mid-run").atMost(Duration.ofSeconds(60)).until(() -> outcomes.endedCount() > 200
                         && victim.metric("taskpipe_lane_uncommitted{lane=\"CPU\"}") > 0);

@@ -112,7 +112,7 @@ class DeliveryGuaranteesIT {
         try (Topology topology = topology("dispatcher-kill")) {
             AppProcess dispatcher = topology.deploy("dispatcher", "worker-1", "worker-2").dispatcher();
             try (TaskSender load = topology.load(300, 3); Outcomes outcomes = new Outcomes(topology)) {
-                CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> load.run(steady(300, 10), Mixes.MIXED));
+                CompletableFuture<Void> sending = Topology.inBackground(() -> load.run(steady(300, 10), Mixes.MIXED));
                 // mid-run: a third of the run's 3,000 tasks answered, the rest sent or still to come
                 await("1,000 results").atMost(Duration.ofMinutes(2)).until(() -> outcomes.endedCount() >= 1_000);
                 dispatcher.kill();
@@ -158,7 +158,7 @@ class DeliveryGuaranteesIT {
              Topology topology = new Topology("broker-restart", broker.bootstrapServers(), FILES)) {
             topology.deploy("dispatcher", "worker-1");
             try (TaskSender load = topology.load(200, 5); Outcomes outcomes = new Outcomes(topology)) {
-                CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> load.run(steady(200, 10), Mixes.MIXED));
+                CompletableFuture<Void> sending = Topology.inBackground(() -> load.run(steady(200, 10), Mixes.MIXED));
                 await("500 results").atMost(Duration.ofMinutes(2)).until(() -> outcomes.endedCount() >= 500);
                 broker.restart();
                 Instant restarted = Instant.now();
@@ -249,7 +249,7 @@ class DeliveryGuaranteesIT {
      * lasts as long as the faults it carries take on this machine.
      */
     private static CompletableFuture<Void> steadyUntil(AtomicBoolean stop, TaskSender load, double rate, List<MixEntry> mix) {
-        return CompletableFuture.runAsync(() -> {
+        return Topology.inBackground(() -> {
             while (!stop.get()) {
                 load.run(steady(rate, 1), mix);
             }

@@ -131,7 +131,7 @@ class RecoveryIT {
                     new MixEntry("compute.thumbnail", 1.0, Mixes.params("path", "recovery-corrupt.png", "width", 16), null));
             try (TaskSender load = topology.load(50, 14); Outcomes outcomes = new Outcomes(topology)) {
                 AtomicBoolean stop = new AtomicBoolean();
-                CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> {
+                CompletableFuture<Void> sending = Topology.inBackground(() -> {
                     while (!stop.get()) {
                         load.run(List.of(Phase.steady(20, Duration.ofSeconds(1))), mix);
                     }

@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -205,6 +206,14 @@ public final class Topology implements AutoCloseable {
         AppProcess process = new AppProcess(scenario + "-" + name, profile, all, jvmOptions, LOGS).launch();
         processes.add(process);
         return process;
+    }
+
+    /**
+     * Runs {@code work} (a scenario's load, say) on a thread of its own, not in the common pool, which has
+     * a single thread on a 2-core machine: anything else queued there would wait until the load ends.
+     */
+    public static CompletableFuture<Void> inBackground(Runnable work) {
+        return CompletableFuture.runAsync(work, runnable -> Thread.ofPlatform().daemon().start(runnable));
     }
 
     /** Client settings of the scenario's broker. */
