@@ -167,10 +167,6 @@ public final class Topology implements AutoCloseable {
         return launch(name, "dispatcher").awaitReady();
     }
 
-    public AppProcess worker(String name) {
-        return launch(name, "cpu-worker").awaitReady();
-    }
-
     private AppProcess launch(String name, String profile) {
         return launch(name, profile, Map.of("taskpipe.lanes.instance-id", prefix + "-" + name), List.of());
     }
