@@ -215,7 +215,6 @@ public final class LaneConsumer {
         }
     }
 
-
     /** Records polled but not handed out of these partitions are dropped: their next owner reads them again. */
     void dropWaiting(Collection<TopicPartition> partitions) {
         backlog.removeIf(r -> partitions.contains(new TopicPartition(r.topic(), r.partition())));

@@ -142,7 +142,6 @@ final class Bench implements AutoCloseable {
         starting.clear();
     }
 
-
     /**
      * Waits until the arm's processes report ready, then runs tasks through its pipeline until one comes
      * back: every consumer joined and every lane works.
