@@ -1,0 +1,144 @@
+package io.taskpipe.execution;
+
+import org.jboss.logging.Logger;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * CPU time of the calling thread, on platform threads and on the IO lane's virtual threads.
+ *
+ * <p>The JVM measures platform threads only ({@link ThreadMXBean} answers -1 for a virtual thread). So the
+ * IO lane's virtual threads are <b>metered</b>: each is scheduled on the JVM's own carrier pool through an
+ * executor that reads the carrier's CPU clock as the thread mounts and as it unmounts, and adds the
+ * difference to that thread's meter. A virtual thread runs only while mounted, so its meter is its CPU
+ * time, to the precision of Linux's thread CPU clock plus the few microseconds a mount takes; a task that
+ * waits (sleeps, sockets) is unmounted meanwhile and charged nothing. The meter also counts how long the
+ * thread was ready to run but waited for a free carrier ({@link #carrierWait()}): time a task neither
+ * waited for the world nor computed, because other tasks held every carrier.
+ *
+ * <p>Choosing a virtual thread's scheduler is not public API yet: it needs
+ * {@code --add-opens java.base/java.lang=ALL-UNNAMED}. Quarkus opens that package for itself, in the
+ * manifest of {@code quarkus-run.jar} and in the test JVMs; a launcher of its own must pass the flag.
+ * Without it virtual threads are plain ones and their CPU time is unknown (-1), with a warning at start.
+ */
+public final class CpuTime {
+
+    private static final Logger LOG = Logger.getLogger(CpuTime.class);
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final ThreadLocal<Meter> METER = new ThreadLocal<>();
+    private static final Metering METERING = Metering.open();
+
+    private CpuTime() {
+    }
+
+    /** CPU time of the calling thread so far, in nanoseconds; -1 when unknown (an unmetered virtual thread). */
+    public static long currentThread() {
+        if (!Thread.currentThread().isVirtual()) {
+            return THREADS.getCurrentThreadCpuTime();
+        }
+        Meter meter = METER.get();
+        return meter == null ? -1 : meter.nanos();
+    }
+
+    /** Nanoseconds the calling (metered, virtual) thread was ready to run but waited for a carrier; -1 when unknown. */
+    public static long carrierWait() {
+        Meter meter = Thread.currentThread().isVirtual() ? METER.get() : null;
+        return meter == null ? -1 : meter.carrierWait;
+    }
+
+    /** A factory of virtual threads named {@code prefix} and a number, metered when the JVM lets us. */
+    public static ThreadFactory virtualThreads(String prefix) {
+        return METERING == null ? Thread.ofVirtual().name(prefix, 0).factory() : METERING.factory(prefix);
+    }
+
+    /** Whether virtual threads' CPU time is known here. */
+    public static boolean metersVirtualThreads() {
+        return METERING != null;
+    }
+
+    /**
+     * One virtual thread's CPU time: what its past mounts took, plus the current mount's part so far; and
+     * its time between being made ready (its scheduler's {@code execute}) and mounted. Written by the
+     * carriers, one mount at a time; read by the thread itself while mounted.
+     */
+    private static final class Meter {
+        private long unmounted;
+        private long carrierWait;
+        private long carrier = -1;
+        private long mountedAt;
+
+        /** Read by the metered thread itself, so it is mounted, on {@code carrier}. */
+        long nanos() {
+            long now = carrier < 0 ? mountedAt : THREADS.getThreadCpuTime(carrier);
+            return unmounted + Math.max(0, now - mountedAt);
+        }
+
+        /** Runs one mount of the thread, ready since {@code readyAt}, on the calling carrier, charging it the carrier's CPU time. */
+        void mount(Runnable continuation, long readyAt) {
+            carrierWait += Math.max(0, System.nanoTime() - readyAt);
+            Thread thread = Thread.currentThread();
+            long start = THREADS.getCurrentThreadCpuTime();
+            carrier = thread.threadId();
+            mountedAt = start;
+            try {
+                continuation.run();
+            } finally {
+                long end = THREADS.getCurrentThreadCpuTime();
+                carrier = -1;
+                mountedAt = 0;
+                unmounted += Math.max(0, end - start);
+            }
+        }
+    }
+
+    /** The JVM's virtual-thread builder that takes a scheduler, and the JVM's own carrier pool to schedule on. */
+    private record Metering(MethodHandle builder, Executor carriers) {
+
+        static Metering open() {
+            try {
+                MethodHandles.Lookup lookup = MethodHandles.lookup();
+                Class<?> builderClass = Class.forName("java.lang.ThreadBuilders$VirtualThreadBuilder");
+                MethodHandle builder = MethodHandles.privateLookupIn(builderClass, lookup)
+                        .findConstructor(builderClass, MethodType.methodType(void.class, Executor.class));
+                Class<?> virtualThread = Class.forName("java.lang.VirtualThread");
+                Executor carriers = (Executor) MethodHandles.privateLookupIn(virtualThread, lookup)
+                        .findStatic(virtualThread, "defaultScheduler", MethodType.methodType(Executor.class)).invoke();
+                if (!THREADS.isThreadCpuTimeSupported()) {
+                    throw new UnsupportedOperationException("this JVM measures no thread CPU time");
+                }
+                return new Metering(builder, carriers);
+            } catch (Throwable e) {
+                LOG.warnf("virtual threads' CPU time is unknown here (%s): results of IO-lane tasks carry no cpuMs,"
+                        + " and routing learns from the CPU lane only; run with --add-opens java.base/java.lang=ALL-UNNAMED", e.toString());
+                return null;
+            }
+        }
+
+        ThreadFactory factory(String prefix) {
+            AtomicLong numbers = new AtomicLong();
+            return task -> {
+                Meter meter = new Meter();
+                Executor scheduler = continuation -> {
+                    long readyAt = System.nanoTime();
+                    carriers.execute(() -> meter.mount(continuation, readyAt));
+                };
+                try {
+                    Thread.Builder.OfVirtual ofVirtual = (Thread.Builder.OfVirtual) builder.invoke(scheduler);
+                    return ofVirtual.name(prefix + numbers.getAndIncrement()).unstarted(() -> {
+                        METER.set(meter);
+                        task.run();
+                    });
+                } catch (Throwable e) {
+                    throw new IllegalStateException("could not make a metered virtual thread", e);
+                }
+            };
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package io.taskpipe.execution;
+
+import org.junit.jupiter.api.Test;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/** The IO lane's CPU time of virtual threads, against the JVM's own measurement of the same work on a platform thread. */
+class CpuTimeTest {
+
+    private static final long WORK = 150_000_000L;
+    private static volatile long sink;
+
+    @Test
+    void theFlagTheBuildPassesMetersVirtualThreads() {
+        assertThat(CpuTime.metersVirtualThreads()).as("surefire passes --add-opens java.base/java.lang=ALL-UNNAMED").isTrue();
+    }
+
+    @Test
+    void computingOnAVirtualThreadCostsWithinAFifthOfTheSameWorkOnAPlatformThread() throws Exception {
+        compute(WORK); // warm up the loop
+        double platform = median(3, () -> {
+            long[] cpu = new long[1];
+            Thread thread = Thread.ofPlatform().start(() -> {
+                long start = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+                compute(WORK);
+                cpu[0] = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - start;
+            });
+            thread.join();
+            return cpu[0];
+        });
+        try (ExecutorService virtual = Executors.newThreadPerTaskExecutor(CpuTime.virtualThreads("test-"))) {
+            double metered = median(3, () -> virtual.submit(() -> measured(() -> compute(WORK))).get());
+            assertThat(metered).isCloseTo(platform, within(platform * 0.2));
+        }
+    }
+
+    @Test
+    void aWaitingTaskIsNotChargedForWhatOthersComputeOnItsCarrierMeanwhile() throws Exception {
+        int carriers = Runtime.getRuntime().availableProcessors();
+        try (ExecutorService virtual = Executors.newThreadPerTaskExecutor(CpuTime.virtualThreads("test-"))) {
+            Future<Long> sleeper = virtual.submit(() -> measured(() -> sleep(300)));
+            List<Future<Long>> computing = new ArrayList<>();
+            for (int i = 0; i < 2 * carriers; i++) { // every carrier busy while the sleeper sleeps
+                computing.add(virtual.submit(() -> measured(() -> compute(WORK))));
+            }
+            for (Future<Long> each : computing) {
+                assertThat(each.get()).isPositive();
+            }
+            assertThat(sleeper.get() / 1e6).as("ms of CPU charged to a thread that slept 300 ms").isLessThan(5);
+        }
+    }
+
+    @Test
+    void aTaskThatComputesWaitsAndComputesAgainIsChargedBothParts() throws Exception {
+        long once = measuredOnPlatform();
+        try (ExecutorService virtual = Executors.newThreadPerTaskExecutor(CpuTime.virtualThreads("test-"))) {
+            long twice = virtual.submit(() -> measured(() -> {
+                compute(WORK);
+                sleep(50); // unmounts: it may come back on another carrier
+                compute(WORK);
+            })).get();
+            assertThat((double) twice).isCloseTo(2.0 * once, within(0.4 * once));
+        }
+    }
+
+    @Test
+    void aThreadStarvedOfCarriersIsChargedItsWaitForOneAsWaitNotAsCpu() throws Exception {
+        int carriers = Runtime.getRuntime().availableProcessors();
+        try (ExecutorService virtual = Executors.newThreadPerTaskExecutor(CpuTime.virtualThreads("test-"))) {
+            List<Future<double[]>> runs = new ArrayList<>();
+            for (int i = 0; i < 3 * carriers; i++) {
+                runs.add(virtual.submit(() -> {
+                    long cpu = CpuTime.currentThread();
+                    long waited = CpuTime.carrierWait();
+                    long wall = System.nanoTime();
+                    sleep(20); // wakes up behind the others: ready, but every carrier busy computing
+                    compute(WORK);
+                    return new double[]{CpuTime.currentThread() - cpu, CpuTime.carrierWait() - waited, System.nanoTime() - wall};
+                }));
+            }
+            double longestWait = 0;
+            for (Future<double[]> run : runs) {
+                double[] cpuWaitWall = run.get();
+                longestWait = Math.max(longestWait, cpuWaitWall[1]);
+                assertThat(cpuWaitWall[0] / (cpuWaitWall[2] - cpuWaitWall[1] - 20e6))
+                        .as("CPU time per wall time less the carrier wait and the sleep").isGreaterThan(0.8);
+            }
+            assertThat(longestWait).as("some thread waited for a carrier").isGreaterThan(0);
+        }
+    }
+
+    @Test
+    void platformThreadsAreMeasuredByTheJvm() {
+        assertThat(CpuTime.carrierWait()).as("no carriers, no wait to measure").isEqualTo(-1);
+        long start = CpuTime.currentThread();
+        compute(WORK / 10);
+        assertThat(CpuTime.currentThread()).isGreaterThan(start);
+    }
+
+    private static long measuredOnPlatform() throws InterruptedException {
+        long[] cpu = new long[1];
+        Thread thread = Thread.ofPlatform().start(() -> cpu[0] = measured(() -> compute(WORK)));
+        thread.join();
+        return cpu[0];
+    }
+
+    private static long measured(Runnable work) {
+        long start = CpuTime.currentThread();
+        work.run();
+        long end = CpuTime.currentThread();
+        assertThat(start).as("CPU time is known on " + Thread.currentThread()).isNotNegative();
+        return end - start;
+    }
+
+    private interface Sample {
+        long nanos() throws Exception;
+    }
+
+    private static double median(int runs, Sample sample) throws Exception {
+        List<Long> samples = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            samples.add(sample.nanos());
+        }
+        samples.sort(null);
+        return samples.get(runs / 2);
+    }
+
+    private static void compute(long iterations) {
+        long x = 0;
+        for (long i = 0; i < iterations; i++) {
+            x += i * i ^ (x >>> 3);
+        }
+        sink = x;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
