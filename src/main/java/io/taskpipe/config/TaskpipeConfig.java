@@ -2,10 +2,7 @@ package io.taskpipe.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import io.taskpipe.contract.Lane;
 import jakarta.validation.Valid;
-
-import java.util.Map;
 
 /**
  * Every setting of taskpipe, under the prefix {@code taskpipe}, one group per file. Names are the methods'
@@ -26,8 +23,8 @@ public interface TaskpipeConfig {
     @Valid
     LanesConfig lanes();
 
-    /** Per task type, the lane that runs it, overriding the lane the type declares, e.g. {@code taskpipe.routing."compute.sum"=IO}. */
-    Map<String, Lane> routing();
+    @Valid
+    RoutingConfig routing();
 
     @Valid
     TasksConfig tasks();

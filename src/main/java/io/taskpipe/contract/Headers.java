@@ -13,6 +13,9 @@ public final class Headers {
      */
     public static final String ATTEMPT = "taskpipe-attempt";
 
+    /** On a forwarded task: the dispatcher's routing decision (a result's {@code routing}, as JSON). */
+    public static final String ROUTING = "taskpipe-routing";
+
     /** On dead letters: the {@link ErrorCode}. */
     public static final String DLQ_CODE = "taskpipe-dlq-code";
     /** On dead letters: a readable reason. */

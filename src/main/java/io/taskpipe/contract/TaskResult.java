@@ -11,10 +11,10 @@ import java.time.Instant;
  * version 1 (see {@code schema/result-v1.schema.json}).
  */
 @JsonPropertyOrder({"version", "taskId", "type", "key", "seq", "status", "output", "error", "lane", "attempt",
-        "worker", "source", "timing", "ordering"})
+        "worker", "source", "timing", "ordering", "routing"})
 public record TaskResult(int version, String taskId, String type, String key, Long seq, Status status,
                          JsonNode output, Error error, Lane lane, int attempt, Worker worker, Source source,
-                         Timing timing, Ordering ordering) {
+                         Timing timing, Ordering ordering, Routing routing) {
 
     public enum Status { SUCCEEDED, FAILED, TIMED_OUT, REJECTED }
 
@@ -54,6 +54,7 @@ public record TaskResult(int version, String taskId, String type, String key, Lo
         private Source source;
         private Timing timing;
         private Ordering ordering = UNORDERED;
+        private Routing routing;
 
         private Builder(String taskId, String type, String key, Long seq) {
             this.taskId = taskId;
@@ -99,10 +100,15 @@ public record TaskResult(int version, String taskId, String type, String key, Lo
             return this;
         }
 
+        public Builder routing(Routing decision) {
+            this.routing = decision;
+            return this;
+        }
+
         /** The result, settled by this process and the calling thread. */
         public TaskResult build() {
             return new TaskResult(Task.VERSION, taskId, type, key, seq, status, output, error, lane, attempt, Worker.current(),
-                    source, timing, ordering);
+                    source, timing, ordering, routing);
         }
     }
 
@@ -143,16 +149,23 @@ public record TaskResult(int version, String taskId, String type, String key, Lo
     /**
      * When things happened. {@code enqueuedAt} is when the task reached the topic its lane reads;
      * {@code queueWaitMs} = started - enqueued, {@code serviceMs} = finished - started,
-     * {@code endToEndMs} = finished - created; {@code cpuMs} is the thread's CPU time, null on virtual threads.
+     * {@code endToEndMs} = finished - created; {@code cpuMs} is the CPU time of the run's thread, virtual
+     * threads included; {@code carrierWaitMs} the part of {@code serviceMs} a virtual thread was ready to run
+     * but waited for a carrier thread. Each is null when unknown (carrier waits on platform threads).
      */
     public record Timing(Instant createdAt, Instant enqueuedAt, Instant startedAt, Instant finishedAt,
-                         double queueWaitMs, double serviceMs, double endToEndMs, Double cpuMs) {
+                         double queueWaitMs, double serviceMs, double endToEndMs, Double cpuMs, Double carrierWaitMs) {
 
-        /** Derives the durations from the four instants; {@code cpuNanos} below zero means unknown. */
-        public static Timing of(Instant createdAt, Instant enqueuedAt, Instant startedAt, Instant finishedAt, long cpuNanos) {
+        /** Derives the durations from the four instants; nanoseconds below zero mean unknown. */
+        public static Timing of(Instant createdAt, Instant enqueuedAt, Instant startedAt, Instant finishedAt, long cpuNanos,
+                                long carrierWaitNanos) {
             return new Timing(createdAt, enqueuedAt, startedAt, finishedAt,
                     millis(enqueuedAt, startedAt), millis(startedAt, finishedAt), millis(createdAt, finishedAt),
-                    cpuNanos < 0 ? null : Math.round(cpuNanos / 1e4) / 100.0);
+                    millis(cpuNanos), millis(carrierWaitNanos));
+        }
+
+        private static Double millis(long nanos) {
+            return nanos < 0 ? null : Math.round(nanos / 1e4) / 100.0;
         }
 
         /** Milliseconds between two instants, to 0.01 ms; any two instants (no overflow past 292 years). */
@@ -167,5 +180,15 @@ public record TaskResult(int version, String taskId, String type, String key, Lo
      * finished before, and whether this task finished after all of its key's lower sequence numbers.
      */
     public record Ordering(String mode, Long previousSeq, boolean inOrder) {
+    }
+
+    /**
+     * Why the task ran on its lane: the lane its type declares (or its {@code taskpipe.routing.hint}), the
+     * lane chosen, whether by that declaration, by measurement or by a pin, and the type's CPU time per
+     * wall time at the decision (null before its first measured run).
+     */
+    public record Routing(Lane declared, Lane chosen, Reason reason, Double ratio) {
+
+        public enum Reason { DECLARED, MEASURED, PINNED }
     }
 }

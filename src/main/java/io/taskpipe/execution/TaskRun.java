@@ -2,6 +2,7 @@ package io.taskpipe.execution;
 
 import io.taskpipe.consumer.Delivery;
 import io.taskpipe.contract.ErrorCode;
+import io.taskpipe.contract.OrderingMode;
 import io.taskpipe.contract.Task;
 import io.taskpipe.contract.TaskResult;
 import io.taskpipe.contract.TaskResult.Ordering;
@@ -15,8 +16,6 @@ import io.taskpipe.tasks.TaskHandler;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jboss.logging.Logger;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ScheduledFuture;
@@ -31,7 +30,8 @@ import java.util.concurrent.TimeUnit;
 final class TaskRun implements OrderedScheduler.Job {
 
     private static final Logger LOG = Logger.getLogger(TaskRun.class);
-    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    /** How often a task whose key's earlier run on the other lane has not finished looks again. */
+    private static final Duration HOLD_BACK = Duration.ofMillis(10);
 
     private final TaskRunner.Context lane;
     private final Accepted accepted;
@@ -40,10 +40,12 @@ final class TaskRun implements OrderedScheduler.Job {
     private final Instant enqueuedAt;
     private final Delivery delivery;
     private final int firstAttempt;
+    private final Placement placement;
+    private TaskResult.Routing routing;
     private int retries;
 
     TaskRun(TaskRunner.Context lane, Accepted accepted, ConsumerRecord<String, byte[]> record, Instant createdAt,
-            Delivery delivery, int firstAttempt) {
+            Delivery delivery, int firstAttempt, Placement placement) {
         this.lane = lane;
         this.accepted = accepted;
         this.record = record;
@@ -51,6 +53,7 @@ final class TaskRun implements OrderedScheduler.Job {
         this.enqueuedAt = Timestamps.enqueuedAt(record);
         this.delivery = delivery;
         this.firstAttempt = firstAttempt;
+        this.placement = placement;
     }
 
     @Override
@@ -69,6 +72,17 @@ final class TaskRun implements OrderedScheduler.Job {
 
     @Override
     public Duration run() {
+        if (routing == null) { // its first turn: a retry stays where it ran
+            TaskResult.Routing decided = route();
+            if (decided.chosen() != lane.lane()) {
+                placement.handOver(accepted, record, delivery, decided);
+                return null;
+            }
+            if (lane.scheduler().mode() != OrderingMode.NONE && placement.mustWait(accepted)) {
+                return HOLD_BACK; // keeps its place in its line, and decides again then
+            }
+            routing = decided;
+        }
         Execution execution = new Execution();
         delivery.onAbandon(execution::interrupt);
         if (!start()) {
@@ -83,7 +97,8 @@ final class TaskRun implements OrderedScheduler.Job {
         ScheduledFuture<?> interrupt = lane.watchdog().schedule(execution::interrupt, allowed.toNanos(), TimeUnit.NANOSECONDS);
         ScheduledFuture<?> giveUp = lane.watchdog().schedule(() -> giveUp(execution, startedAt),
                 allowed.plus(lane.deadlines().cancelGrace()).toNanos(), TimeUnit.NANOSECONDS);
-        long cpuStart = cpuNanos();
+        long cpuStart = CpuTime.currentThread();
+        long waitStart = CpuTime.carrierWait();
         Outcome outcome;
         try {
             outcome = Outcome.success(execute(accepted.handler(), accepted.params(), new TaskContext(deadline)));
@@ -98,7 +113,7 @@ final class TaskRun implements OrderedScheduler.Job {
         if (!execution.settle()) {
             return null; // the watchdog gave up on it and settled it already
         }
-        long cpu = cpuStart < 0 ? -1 : cpuNanos() - cpuStart;
+        Cost cost = new Cost(cpuStart < 0 ? -1 : CpuTime.currentThread() - cpuStart, waitStart < 0 ? -1 : CpuTime.carrierWait() - waitStart);
         switch (next(outcome.retryable(), attempt(), lane.retries().maxAttempts(), delivery.abandoned())) {
             case RETRY -> {
                 retries++;
@@ -113,9 +128,19 @@ final class TaskRun implements OrderedScheduler.Job {
                 delivery.pause();
                 delivery.skip();
             }
-            case PUBLISH -> settle(outcome.retryable() ? outcome.exhausted(attempt()) : outcome, startedAt, cpu);
+            case PUBLISH -> settle(outcome.retryable() ? outcome.exhausted(attempt()) : outcome, startedAt, cost);
         }
         return null;
+    }
+
+    /** Where the task runs; should deciding fail, here, as it would have run before routing learnt anything. */
+    private TaskResult.Routing route() {
+        try {
+            return placement.route(accepted, record);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "routing task %s failed; it runs on the %s lane", accepted.task().id(), lane.lane());
+            return new TaskResult.Routing(accepted.handler().lane(), lane.lane(), TaskResult.Routing.Reason.DECLARED, null);
+        }
     }
 
     /** What follows a run's outcome. */
@@ -141,11 +166,16 @@ final class TaskRun implements OrderedScheduler.Job {
         }
     }
 
-    private void settle(Outcome outcome, Instant startedAt, long cpuNanos) {
+    /** What a run cost its thread, in nanoseconds: CPU time, and time waiting for a carrier; -1 when unknown. */
+    private record Cost(long cpuNanos, long carrierWaitNanos) {
+        static final Cost UNKNOWN = new Cost(-1, -1);
+    }
+
+    private void settle(Outcome outcome, Instant startedAt, Cost cost) {
         if (!delivery.finish()) {
             return; // fenced: this process gave the record up, and its next owner runs it
         }
-        TaskResult result = result(outcome, startedAt, cpuNanos);
+        TaskResult result = result(outcome, startedAt, cost);
         if (outcome.code() == ErrorCode.RETRIES_EXHAUSTED) {
             lane.outcomes().giveUp(record, result, outcome.exceptionClass(), delivery::done);
         } else {
@@ -170,31 +200,28 @@ final class TaskRun implements OrderedScheduler.Job {
             return;
         }
         TaskResult result = result(Outcome.timedOut("the task ignored its cancellation for " + grace
-                + " after its deadline and was given up on"), startedAt, -1);
+                + " after its deadline and was given up on"), startedAt, Cost.UNKNOWN);
         lane.outcomes().result(record, result, () -> {
             delivery.done();
             lane.onStuck().run();
         });
     }
 
-    private TaskResult result(Outcome outcome, Instant startedAt, long cpuNanos) {
+    private TaskResult result(Outcome outcome, Instant startedAt, Cost cost) {
         Task task = accepted.task();
         OrderingLedger.Evidence evidence = lane.ledger().finished(task.key(), task.seq());
         return outcome.describe(TaskResult.about(task))
                 .lane(lane.lane(), attempt())
                 .readFrom(record)
-                .timing(Timing.of(createdAt, enqueuedAt, startedAt, Instant.now(), cpuNanos))
+                .timing(Timing.of(createdAt, enqueuedAt, startedAt, Instant.now(), cost.cpuNanos(), cost.carrierWaitNanos()))
                 .ordering(new Ordering(lane.scheduler().mode().name(), evidence.previousSeq(), evidence.inOrder()))
+                .routing(routing)
                 .build();
     }
 
     @SuppressWarnings("unchecked")
     private static <P> Object execute(TaskHandler<P> handler, Object params, TaskContext context) throws Exception {
         return handler.run((P) params, context);
-    }
-
-    private static long cpuNanos() {
-        return Thread.currentThread().isVirtual() ? -1 : THREADS.getCurrentThreadCpuTime();
     }
 
     /** One run's thread, and who settles it: the run itself, or the watchdog giving up on it. */

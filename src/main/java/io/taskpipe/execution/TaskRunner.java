@@ -55,10 +55,11 @@ public final class TaskRunner implements AutoCloseable {
 
     /**
      * Queues a task read from {@code record}: {@code createdAt} is when its producer made it,
-     * {@code firstAttempt} the attempt its first run here is.
+     * {@code firstAttempt} the attempt its first run here is, {@code placement} where it runs when its turn comes.
      */
-    public void submit(Accepted accepted, ConsumerRecord<String, byte[]> record, Instant createdAt, Delivery delivery, int firstAttempt) {
-        context.scheduler().submit(new TaskRun(context, accepted, record, createdAt, delivery, firstAttempt));
+    public void submit(Accepted accepted, ConsumerRecord<String, byte[]> record, Instant createdAt, Delivery delivery, int firstAttempt,
+                       Placement placement) {
+        context.scheduler().submit(new TaskRun(context, accepted, record, createdAt, delivery, firstAttempt, placement));
     }
 
     public int running() {

@@ -11,6 +11,7 @@ import io.taskpipe.config.TaskpipeConfig;
 import io.taskpipe.consumer.ConsumerSettings;
 import io.taskpipe.consumer.LaneConsumer;
 import io.taskpipe.contract.Lane;
+import io.taskpipe.execution.CpuTime;
 import io.taskpipe.execution.Deadlines;
 import io.taskpipe.execution.RetryPolicy;
 import io.taskpipe.execution.TaskRunner;
@@ -18,7 +19,7 @@ import io.taskpipe.intake.TaskDecoder;
 import io.taskpipe.kafka.KafkaClients;
 import io.taskpipe.observe.LaneMetrics;
 import io.taskpipe.results.OutcomeWriter;
-import io.taskpipe.tasks.TaskTypes;
+import io.taskpipe.routing.Routing;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -46,16 +47,16 @@ public class Lanes {
     private final TaskpipeConfig config;
     private final KafkaClients clients;
     private final TaskDecoder decoder;
-    private final TaskTypes types;
+    private final Routing routing;
     private final OutcomeWriter outcomes;
     private final LaneMetrics metrics;
     private final Map<Lane, Running> running = new EnumMap<>(Lane.class);
 
-    public Lanes(TaskpipeConfig config, KafkaClients clients, TaskDecoder decoder, TaskTypes types, OutcomeWriter outcomes, LaneMetrics metrics) {
+    public Lanes(TaskpipeConfig config, KafkaClients clients, TaskDecoder decoder, Routing routing, OutcomeWriter outcomes, LaneMetrics metrics) {
         this.config = config;
         this.clients = clients;
         this.decoder = decoder;
-        this.types = types;
+        this.routing = routing;
         this.outcomes = outcomes;
         this.metrics = metrics;
     }
@@ -65,7 +66,7 @@ public class Lanes {
         IoLaneConfig io = config.lanes().io();
         int slots = io.executor() == ExecutorKind.PLATFORM ? Math.min(io.maxInFlight(), io.platformThreads()) : io.maxInFlight();
         ExecutorService executor = io.executor() == ExecutorKind.VIRTUAL
-                ? Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("io-", 0).factory())
+                ? Executors.newThreadPerTaskExecutor(CpuTime.virtualThreads("io-"))
                 : platformThreads("io-", io.platformThreads());
         start(Lane.IO, io, slots, io.queueCapacity(), executor);
         LOG.infof("IO lane: %d in flight on %s threads, ordering %s, reading %s", slots,
@@ -84,7 +85,7 @@ public class Lanes {
     private void start(Lane lane, LaneConfig settings, int slots, int queue, ExecutorService executor) {
         boolean dispatches = lane == Lane.IO;
         TaskRunner runner = runner(lane, settings, slots, executor);
-        Router router = new Router(decoder, types, runner, outcomes, config.results().publishTimeout(),
+        Router router = new Router(decoder, routing, runner, outcomes, lane, config.results().publishTimeout(),
                 dispatches ? config.topics().cpuTasks() : null);
         int capacity = slots + queue;
         ConsumerSettings consumerSettings = new ConsumerSettings(lane.name().toLowerCase() + "-lane",

@@ -7,20 +7,25 @@ import io.taskpipe.contract.Headers;
 import io.taskpipe.contract.Lane;
 import io.taskpipe.contract.Rejection;
 import io.taskpipe.contract.Task;
+import io.taskpipe.contract.TaskJson;
+import io.taskpipe.contract.TaskResult;
+import io.taskpipe.contract.TaskResult.Routing.Reason;
 import io.taskpipe.contract.Timestamps;
+import io.taskpipe.execution.Placement;
 import io.taskpipe.execution.TaskRunner;
 import io.taskpipe.intake.Decoded;
 import io.taskpipe.intake.Decoded.Accepted;
 import io.taskpipe.intake.Decoded.Rejected;
 import io.taskpipe.intake.TaskDecoder;
 import io.taskpipe.results.OutcomeWriter;
-import io.taskpipe.tasks.TaskTypes;
+import io.taskpipe.routing.Routing;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.jboss.logging.Logger;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,22 +33,24 @@ import java.util.function.Consumer;
 
 /**
  * What a lane does with each record it reads: decode it; dead-letter it when invalid or given up on;
- * forward it to the CPU topic when it is computing work and this process is a dispatcher; otherwise
- * run it here. Whatever is thrown on the way, the record still ends in an outcome.
+ * otherwise queue it in the lane, where, when its turn comes, it runs here or (routed to the CPU lane,
+ * and this process a dispatcher) is forwarded to the CPU topic. Whatever is thrown on the way, the
+ * record still ends in an outcome.
  *
+ * @param lane         the lane this router feeds
  * @param outcomeGrace how long an outcome that needs no run may take to be published
  * @param forwardTopic where CPU-lane tasks go, or null to run every task here (the cpu-worker, which
- *                     alone reads the attempt and creation time that dispatchers put in headers)
+ *                     alone reads the attempt, creation time and routing that dispatchers put in headers)
  */
-record Router(TaskDecoder decoder, TaskTypes types, TaskRunner runner, OutcomeWriter outcomes, Duration outcomeGrace,
-              String forwardTopic) implements RecordHandler {
+record Router(TaskDecoder decoder, Routing routing, TaskRunner runner, OutcomeWriter outcomes, Lane lane, Duration outcomeGrace,
+              String forwardTopic) implements RecordHandler, Placement {
 
     private static final Logger LOG = Logger.getLogger(Router.class);
 
     @Override
     public void handle(ConsumerRecord<String, byte[]> record, Delivery delivery) {
         try {
-            route(record, delivery);
+            dispatch(record, delivery);
         } catch (RuntimeException | Error e) {
             LOG.errorf(e, "handling %s-%d@%d failed; dead-lettering it", record.topic(), record.partition(), record.offset());
             settle(delivery, done -> outcomes.reject(record, new Rejection(ErrorCode.EXECUTION_ERROR,
@@ -51,17 +58,47 @@ record Router(TaskDecoder decoder, TaskTypes types, TaskRunner runner, OutcomeWr
         }
     }
 
-    private void route(ConsumerRecord<String, byte[]> record, Delivery delivery) {
+    private void dispatch(ConsumerRecord<String, byte[]> record, Delivery delivery) {
         Decoded decoded = decoder.decode(record);
         delivery.label(decoded instanceof Accepted accepted ? accepted.task().id() : ((Rejected) decoded).rejection().taskId());
         switch (decoded) {
             case Rejected(Rejection why) -> settle(delivery, done -> outcomes.reject(record, why, done));
             case Accepted accepted when delivery.exhausted() -> settle(delivery, done ->
-                    outcomes.workerLost(record, accepted.task(), types.laneOf(accepted.handler()), delivery.priorStarts(), done));
-            case Accepted accepted when forwardTopic != null && types.laneOf(accepted.handler()) == Lane.CPU ->
-                    forward(record, accepted.task(), delivery);
-            case Accepted accepted -> runner.submit(accepted, record, createdAt(accepted.task(), record), delivery, firstAttempt(record, delivery));
+                    outcomes.workerLost(record, accepted.task(), lane, delivery.priorStarts(), done));
+            case Accepted accepted -> runner.submit(accepted, record, createdAt(accepted.task(), record), delivery,
+                    firstAttempt(record, delivery), this);
         }
+    }
+
+    /** A dispatcher asks the routing; a cpu-worker runs what it reads, under the routing its dispatcher forwarded. */
+    @Override
+    public TaskResult.Routing route(Accepted accepted, ConsumerRecord<String, byte[]> record) {
+        if (forwardTopic != null) {
+            return routing.decide(accepted.handler());
+        }
+        Header header = record.headers().lastHeader(Headers.ROUTING);
+        try {
+            TaskResult.Routing forwarded = header == null ? null : TaskJson.MAPPER.readValue(header.value(), TaskResult.Routing.class);
+            if (forwarded != null && forwarded.chosen() == lane) {
+                return forwarded;
+            }
+        } catch (IOException | RuntimeException e) {
+            // unreadable: the task is here, so it runs here
+        }
+        return new TaskResult.Routing(accepted.handler().lane(), lane, Reason.DECLARED, null);
+    }
+
+    @Override
+    public boolean mustWait(Accepted accepted) {
+        return forwardTopic != null && routing.awaitsForwarded(accepted.task().type(), accepted.task().key());
+    }
+
+    @Override
+    public void handOver(Accepted accepted, ConsumerRecord<String, byte[]> record, Delivery delivery, TaskResult.Routing routed) {
+        if (forwardTopic == null) {
+            throw new IllegalStateException("a cpu-worker hands no task over: " + accepted.task().id() + " is routed to " + routed.chosen());
+        }
+        forward(record, accepted.task(), delivery, routed);
     }
 
     /** An outcome that needs no run: claimed, then written; a fenced delivery writes nothing. */
@@ -74,10 +111,10 @@ record Router(TaskDecoder decoder, TaskTypes types, TaskRunner runner, OutcomeWr
 
     /**
      * Hands a CPU task to the workers: same bytes and headers, keyed by its ordering key so a key stays
-     * on one partition, with this dispatcher's attempt and (when the task has none) creation time in
-     * headers, replacing whatever a producer put there.
+     * on one partition, with this dispatcher's attempt, routing and (when the task has none) creation
+     * time in headers, replacing whatever a producer put there.
      */
-    private void forward(ConsumerRecord<String, byte[]> record, Task task, Delivery delivery) {
+    private void forward(ConsumerRecord<String, byte[]> record, Task task, Delivery delivery, TaskResult.Routing routed) {
         if (!delivery.forwarding()) {
             return;
         }
@@ -85,10 +122,13 @@ record Router(TaskDecoder decoder, TaskTypes types, TaskRunner runner, OutcomeWr
         RecordHeaders headers = new RecordHeaders(record.headers().toArray());
         headers.remove(Headers.CREATED_AT);
         headers.remove(Headers.ATTEMPT);
+        headers.remove(Headers.ROUTING);
         if (task.createdAt() == null) {
             headers.add(Headers.CREATED_AT, Timestamps.enqueuedAt(record).toString().getBytes(StandardCharsets.UTF_8));
         }
         headers.add(Headers.ATTEMPT, Integer.toString(delivery.attempt()).getBytes(StandardCharsets.UTF_8));
+        headers.add(Headers.ROUTING, TaskJson.write(routed));
+        routing.forwarded(task.type(), task.key(), task.id());
         outcomes.forward(record, new ProducerRecord<>(forwardTopic, null, task.key(), record.value(), headers), task, Lane.CPU, delivery::done);
     }
 

@@ -163,7 +163,7 @@ public class OutcomeWriter {
     private static Timing decidedNow(ConsumerRecord<String, byte[]> record) {
         Instant enqueued = Timestamps.enqueuedAt(record);
         Instant now = Instant.now();
-        return Timing.of(enqueued, enqueued, now, now, -1);
+        return Timing.of(enqueued, enqueued, now, now, -1, -1);
     }
 
     /** A callback whose acknowledgement runs {@code durable}. */

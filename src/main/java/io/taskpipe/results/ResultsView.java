@@ -2,6 +2,7 @@ package io.taskpipe.results;
 
 import io.taskpipe.config.TaskpipeConfig;
 import io.taskpipe.contract.TaskJson;
+import io.taskpipe.routing.Routing;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -10,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The most recent results by task id, fed by the results topic (every dispatcher reads all of it),
@@ -18,7 +20,8 @@ import java.util.Optional;
  *
  * <p>Reading every result must cost the dispatcher little, since it competes with the IO lane: records
  * come in batches (fetched at most every 50 ms, see {@code application.properties}), and of each only
- * the {@code taskId}, the second field, is parsed; the bytes are kept as they are.
+ * the {@code taskId}, the second field, is parsed; the bytes are kept as they are. Each result also
+ * goes to {@link Routing}, which learns each type's CPU time per wall time from it.
  */
 @ApplicationScoped
 public class ResultsView {
@@ -28,15 +31,17 @@ public class ResultsView {
 
     private final Map<String, byte[]> byTaskId = new LinkedHashMap<>(1 << 16);
     private final long maxBytes;
+    private final Consumer<byte[]> learner;
     private long bytes;
 
     @Inject
-    public ResultsView(TaskpipeConfig config) {
-        this(config.results().viewBytes());
+    public ResultsView(TaskpipeConfig config, Routing routing) {
+        this(config.results().viewBytes(), routing::learn);
     }
 
-    public ResultsView(long maxBytes) {
+    public ResultsView(long maxBytes, Consumer<byte[]> learner) {
         this.maxBytes = maxBytes;
+        this.learner = learner;
     }
 
     @Incoming("results-view")
@@ -46,6 +51,7 @@ public class ResultsView {
             if (taskId != null) {
                 put(taskId, result);
             }
+            learner.accept(result);
         }
     }
 

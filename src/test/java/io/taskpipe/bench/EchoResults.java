@@ -33,7 +33,7 @@ final class EchoResults {
                 .succeeded(TaskJson.MAPPER.valueToTree(output))
                 .lane(Lane.IO, 1)
                 .readFrom(record)
-                .timing(TaskResult.Timing.of(createdAt, Instant.ofEpochMilli(record.timestamp()), startedAt, Instant.now(), -1))
+                .timing(TaskResult.Timing.of(createdAt, Instant.ofEpochMilli(record.timestamp()), startedAt, Instant.now(), -1, -1))
                 .ordering(new TaskResult.Ordering("KEY", null, true))
                 .build();
         return TaskJson.write(result);

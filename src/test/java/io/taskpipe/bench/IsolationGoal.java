@@ -6,7 +6,6 @@ import org.HdrHistogram.Histogram;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -22,9 +21,9 @@ import java.util.Map;
 final class IsolationGoal {
 
     /** Few, long computing tasks: they saturate the worker as well as many short ones, and cost the shared broker less. */
-    private static final int MEBIBYTES = 128;
-    private static final double IO_RATE = 200;
-    private static final long IO_WAIT_MS = 20;
+    static final int MEBIBYTES = 128;
+    static final double IO_RATE = 200;
+    static final long IO_WAIT_MS = 20;
 
     private IsolationGoal() {
     }
@@ -41,15 +40,15 @@ final class IsolationGoal {
             // idle, saturated, saturated, idle: neither side profits from a broker that warmed up meanwhile
             Histogram idleLatency = new Histogram(3);
             Histogram saturatedLatency = new Histogram(3);
-            idleLatency.add(ioLatency(bench, "g5-cpu-idle-1", 0, false));
-            saturatedLatency.add(ioLatency(bench, "g5-cpu-saturated-1", cpuRate, false));
+            idleLatency.add(arm(bench, "g5-cpu-idle-1", 0, Map.of(), false).latency());
+            saturatedLatency.add(arm(bench, "g5-cpu-saturated-1", cpuRate, Map.of(), false).latency());
             if (!bench.smoke()) {
-                saturatedLatency.add(ioLatency(bench, "g5-cpu-saturated-2", cpuRate, false));
-                idleLatency.add(ioLatency(bench, "g5-cpu-idle-2", 0, false));
+                saturatedLatency.add(arm(bench, "g5-cpu-saturated-2", cpuRate, Map.of(), false).latency());
+                idleLatency.add(arm(bench, "g5-cpu-idle-2", 0, Map.of(), false).latency());
             }
             double idle = OverheadGoal.ms(idleLatency, 99);
             double saturated = OverheadGoal.ms(saturatedLatency, 99);
-            double control = OverheadGoal.ms(ioLatency(bench, "g5-control-cpu-on-io-lane", cpuRate, true), 99);
+            double control = OverheadGoal.ms(arm(bench, "g5-control-cpu-on-io-lane", cpuRate, ON_IO_LANE, true).latency(), 99);
             String io = String.format("io.sleep %d ms at %.0f/s", IO_WAIT_MS, IO_RATE);
             return List.of(
                     Finding.atMost("G5", "IO p99 with the CPU lane saturated / idle (" + io + ")",
@@ -61,8 +60,11 @@ final class IsolationGoal {
         }
     }
 
+    /** The control: the computing type pinned to the IO lane. */
+    static final Map<String, String> ON_IO_LANE = Map.of("taskpipe.routing.\"compute.sha256\"", "IO");
+
     /** compute.sha256 tasks per second on one core, measured here, after a warm-up. */
-    private static double oneCoreRate() {
+    static double oneCoreRate() {
         Sha256Task task = new Sha256Task();
         TaskContext context = new TaskContext(Instant.now().plus(Duration.ofHours(1)));
         for (int i = 0; i < 5; i++) {
@@ -77,33 +79,41 @@ final class IsolationGoal {
     }
 
     /**
-     * The IO tasks' latency in one arm. The control arm is measured for less time: its dispatcher
-     * falls behind for as long as the computing stream lasts, and only has to show that it does.
+     * One arm's outcome: the IO tasks' latency, when the computing stream began, and the dispatcher's
+     * {@code GET /types} at the arm's end ({@code typesAt}).
      */
-    private static Histogram ioLatency(Bench bench, String arm, double cpuRate, boolean cpuOnIoLane) throws InterruptedException {
+    record Arm(Histogram latency, Instant streamStart, String types, Instant typesAt) {
+    }
+
+    /**
+     * One arm: the dispatcher (on core 0, with {@code settings}) and a worker (core 1), the IO tasks'
+     * latency under a stream of computing tasks at {@code cpuRate} (none when 0). A control arm, whose
+     * computing tasks run on the IO lane, is measured for less time: its dispatcher falls behind for as
+     * long as the stream lasts, and only has to show that it does.
+     */
+    static Arm arm(Bench bench, String arm, double cpuRate, Map<String, String> settings, boolean control) throws InterruptedException {
         Bench.Topics topics = bench.topics(arm);
-        Map<String, String> settings = new HashMap<>();
-        if (cpuOnIoLane) {
-            settings.put("taskpipe.routing.\"compute.sha256\"", "IO");
-        }
         List<String> oneCore = List.of("-XX:ActiveProcessorCount=1");
-        bench.dispatcher(topics, settings, oneCore, "0");
+        var dispatcher = bench.dispatcher(topics, settings, oneCore, "0");
         bench.worker(topics, "worker", Map.of(), oneCore, "1");
-        bench.awaitAnswers(topics, "compute.sha256", Bench.params("mebibytes", 1));
+        bench.awaitAnswers(topics, "compute.sum", Bench.params("n", 1)); // reaches the worker, and is too short to teach routing anything
         Duration warmup = bench.scale(Duration.ofSeconds(5), Duration.ofMillis(500));
-        Duration measured = bench.scale(Duration.ofSeconds(cpuOnIoLane ? 10 : 20), Duration.ofSeconds(1));
+        Duration measured = bench.scale(Duration.ofSeconds(control ? 10 : 20), Duration.ofSeconds(1));
         io.taskpipe.load.RunStats stats;
         Histogram latency;
+        Instant streamStart = Instant.now();
         try (BackgroundLoad ignored = cpuRate > 0
                 ? new BackgroundLoad(bench.bootstrap(), topics.tasks(), "compute.sha256", Bench.params("mebibytes", MEBIBYTES), cpuRate,
                 warmup.plus(measured)) : null) {
             stats = bench.openLoop(topics, arm, IO_RATE, warmup, measured, 200, Bench.sleeps(IO_WAIT_MS)).stats();
             latency = stats.latency();
         }
+        Instant typesAt = Instant.now();
+        String types = dispatcher.get("/types");
         bench.endArm();
         System.out.printf("  %s: IO p50 %.1f ms, p99 %.1f ms (lane queue wait p99 %.1f ms, service p99 %.1f ms)%n", arm,
                 OverheadGoal.ms(latency, 50), OverheadGoal.ms(latency, 99),
                 OverheadGoal.ms(stats.queueWaitByLane().get("IO"), 99), OverheadGoal.ms(stats.serviceByLane().get("IO"), 99));
-        return latency;
+        return new Arm(latency, streamStart, types, typesAt);
     }
 }

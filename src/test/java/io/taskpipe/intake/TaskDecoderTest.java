@@ -4,7 +4,6 @@ import io.taskpipe.contract.ErrorCode;
 import io.taskpipe.intake.Decoded.Accepted;
 import io.taskpipe.contract.Rejection;
 import io.taskpipe.intake.Decoded.Rejected;
-import io.taskpipe.contract.Lane;
 import io.taskpipe.tasks.TaskTypes;
 import io.taskpipe.tasks.cpu.SumTask;
 import io.taskpipe.tasks.io.SleepTask;
@@ -26,7 +25,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,8 +33,7 @@ class TaskDecoderTest {
 
     private final TaskDecoder decoder = new TaskDecoder(
             new TaskTypes(List.of(new SleepTask(), new SumTask(),
-                    new UrlFetchTask(new UrlGuard(List.of(), false), Duration.ofSeconds(1), 1000, 3)),
-                    Map.of("compute.sum", Lane.IO)),
+                    new UrlFetchTask(new UrlGuard(List.of(), false), Duration.ofSeconds(1), 1000, 3))),
             Validation.buildDefaultValidatorFactory().getValidator(), 1000);
 
     private Decoded decode(String json, String recordKey) {
@@ -157,12 +154,5 @@ class TaskDecoderTest {
         Rejection headers = ((Rejected) decoder.decode(record(null, small, new RecordHeader("filler", new byte[1000])))).rejection();
         assertThat(headers.code()).as("headers count toward the limit").isEqualTo(ErrorCode.PAYLOAD_TOO_LARGE);
         assertThat(headers.taskId()).isEqualTo("t2");
-    }
-
-    @Test
-    void routingOverridesTheLaneATypeDeclares() {
-        TaskTypes types = new TaskTypes(List.of(new SleepTask(), new SumTask()), Map.of("compute.sum", Lane.IO));
-        assertThat(types.laneOf(types.find("compute.sum").orElseThrow())).isEqualTo(Lane.IO);
-        assertThat(types.laneOf(types.find("io.sleep").orElseThrow())).isEqualTo(Lane.IO);
     }
 }

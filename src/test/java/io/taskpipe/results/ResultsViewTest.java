@@ -23,7 +23,7 @@ class ResultsViewTest {
 
     @Test
     void keepsTheMostRecentResultsUpToItsCapacity() {
-        ResultsView view = new ResultsView(TWO);
+        ResultsView view = new ResultsView(TWO, result -> { });
         view.onResults(List.of(result("a", "SUCCEEDED"), result("b", "SUCCEEDED")));
         view.onResults(List.of(result("a", "FAILED"), result("c", "SUCCEEDED")));
         assertThat(view.get("b")).isEmpty();
@@ -42,7 +42,7 @@ class ResultsViewTest {
     @Test
     void largeResultsCostTheirSizeSoAFewCannotExhaustMemory() {
         long budget = 1 << 20;
-        ResultsView view = new ResultsView(budget);
+        ResultsView view = new ResultsView(budget, result -> { });
         for (int i = 0; i < 200; i++) { // 200 results of 64 KiB each: 13 MB, were they all kept
             view.onResults(List.of(result("big-" + i, "x".repeat(64 * 1024))));
             assertThat(view.bytes()).isLessThanOrEqualTo(budget);
@@ -53,7 +53,7 @@ class ResultsViewTest {
 
     @Test
     void ignoresRecordsThatAreNotResults() {
-        ResultsView view = new ResultsView(TWO);
+        ResultsView view = new ResultsView(TWO, result -> { });
         view.onResults(List.of(bytes("not json"), bytes("{\"taskId\":7}"), bytes("[1,2]"), bytes("{\"status\":\"SUCCEEDED\"}")));
         assertThat(view.size()).isZero();
     }

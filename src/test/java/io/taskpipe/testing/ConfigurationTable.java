@@ -60,7 +60,7 @@ public final class ConfigurationTable {
             } catch (NoSuchMethodException e) {
                 throw new IllegalStateException(e);
             }
-            String key = prefix + "." + kebab(entry.getKey());
+            String key = entry.getValue().annotations().contains("@WithParentName") ? prefix : prefix + "." + kebab(entry.getKey());
             Class<?> type = method.getReturnType();
             if (type.isInterface() && type.getPackageName().equals(TaskpipeConfig.class.getPackageName())) {
                 walk(type, key, settings);

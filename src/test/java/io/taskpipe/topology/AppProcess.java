@@ -221,7 +221,8 @@ public final class AppProcess {
         }
     }
 
-    private String get(String path) {
+    /** {@code GET} of a path: the body, whatever the status. */
+    public String get(String path) {
         return exchange(HttpRequest.newBuilder(uri(path)).build()).body();
     }
 }

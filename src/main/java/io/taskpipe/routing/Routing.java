@@ -1,0 +1,137 @@
+package io.taskpipe.routing;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.ObjectReader;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.taskpipe.config.RoutingConfig;
+import io.taskpipe.config.TaskpipeConfig;
+import io.taskpipe.contract.Lane;
+import io.taskpipe.contract.TaskJson;
+import io.taskpipe.contract.TaskResult;
+import io.taskpipe.contract.TaskResult.Status;
+import io.taskpipe.tasks.TaskHandler;
+import io.taskpipe.tasks.TaskTypes;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Which lane runs each task type, learnt from measurement: every result on the results topic (both lanes,
+ * every process) carries its run's CPU and wall time (less any wait for a carrier thread), and each type's {@link TypeProfile} turns them into a
+ * decayed CPU/wall ratio that may move the type off its prior lane ({@code ADAPTIVE}). A pinned type never
+ * moves; with {@code DECLARED} nothing does. Each move is logged once and counted in
+ * {@code taskpipe_routing_moves_total}.
+ */
+@Singleton // made when the lanes are, so that a setting naming an unknown type stops the start
+public class Routing {
+
+    private static final Logger LOG = Logger.getLogger(Routing.class);
+    private static final ObjectReader SAMPLES = TaskJson.MAPPER.readerFor(Sample.class);
+
+    private final Map<String, TypeProfile> profiles = new TreeMap<>();
+    private final MeterRegistry registry;
+    private final Handoffs handoffs;
+
+    @Inject
+    public Routing(TaskTypes types, TaskpipeConfig config, MeterRegistry registry) {
+        this(types, config.routing(), registry, new Handoffs(config.lanes().orderingLedgerBytes(),
+                config.tasks().maxTimeout().plus(config.tasks().cancelGrace()).plus(config.results().publishTimeout())));
+    }
+
+    public Routing(TaskTypes types, RoutingConfig config, MeterRegistry registry, Handoffs handoffs) {
+        this.registry = registry;
+        this.handoffs = handoffs;
+        Map<String, Lane> pins = config.pinned();
+        known(types, pins, "taskpipe.routing");
+        known(types, config.hint(), "taskpipe.routing.hint");
+        TypeProfile.Thresholds thresholds = new TypeProfile.Thresholds(config.toCpuAbove(), config.toIoBelow(),
+                config.minSamples(), config.minCpu().toNanos() / 1e6, config.halfLife());
+        for (TaskHandler<?> handler : types.all()) {
+            TypeProfile profile = new TypeProfile(handler.type(), config.hint().getOrDefault(handler.type(), handler.lane()),
+                    pins.get(handler.type()), config.mode() == RoutingConfig.Mode.ADAPTIVE, thresholds);
+            profiles.put(handler.type(), profile);
+            Gauge.builder("taskpipe.type.cpu.ratio", profile, p -> p.ratio() == null ? Double.NaN : p.ratio())
+                    .description("A task type's decayed CPU time per wall time, as routing measures it")
+                    .tag("type", handler.type()).register(registry);
+        }
+    }
+
+    private static void known(TaskTypes types, Map<String, Lane> byType, String setting) {
+        for (String type : byType.keySet()) {
+            if (types.find(type).isEmpty()) {
+                throw new IllegalArgumentException(setting + " names unknown task type '" + type + "'; known types: " + types.names());
+            }
+        }
+    }
+
+    /** Where a task of this type runs now, and why. */
+    public TaskResult.Routing decide(TaskHandler<?> handler) {
+        return profiles.get(handler.type()).routing();
+    }
+
+    /** A task of this type and key was forwarded to the CPU lane: its key's next task of the type runs after it. */
+    public void forwarded(String type, String key, String taskId) {
+        handoffs.forwarded(type, key, taskId);
+    }
+
+    /**
+     * Whether a task of this type and key must wait before it runs on the IO lane: the key's last task of the
+     * type that was forwarded to the CPU lane has no result yet (the type moved from CPU to IO meanwhile).
+     */
+    public boolean awaitsForwarded(String type, String key) {
+        return handoffs.pending(type, key);
+    }
+
+    /**
+     * Learns from one result read from the results topic: a run with its CPU time measured, of a known
+     * type; and a forwarded task's result releases its key.
+     */
+    public void learn(byte[] result) {
+        Sample sample;
+        try {
+            sample = SAMPLES.readValue(result);
+        } catch (IOException | RuntimeException e) {
+            return; // not a result we can read: nothing to learn
+        }
+        if (sample.taskId() != null) {
+            handoffs.finished(sample.type(), sample.key(), sample.taskId());
+        }
+        TypeProfile profile = sample.type() == null ? null : profiles.get(sample.type());
+        if (profile == null || sample.lane() == null || sample.timing() == null || sample.timing().cpuMs() == null
+                || sample.status() == Status.REJECTED) {
+            return;
+        }
+        Move move = profile.observe(sample.timing().cpuMs(), sample.timing().busyMs(), Instant.now());
+        if (move != null) {
+            LOG.infof("routing: %s moves from the %s lane to the %s lane: CPU time per wall time %.2f over %d measured runs"
+                    + " (mean CPU %.1f ms)", sample.type(), move.from(), move.to(), move.ratio(), move.samples(), move.meanCpuMs());
+            registry.counter("taskpipe.routing.moves", "type", sample.type(), "to", move.to().name()).increment();
+        }
+    }
+
+    /** Every type as routing sees it now. */
+    public List<TypeView> types() {
+        return profiles.values().stream().map(TypeProfile::view).toList();
+    }
+
+    /** The parts of a result routing learns from. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Sample(String taskId, String type, String key, Status status, Lane lane, Timing timing) {
+
+        @JsonIgnoreProperties(ignoreUnknown = true)
+        record Timing(double serviceMs, Double cpuMs, Double carrierWaitMs) {
+
+            /** The run's wall time less its wait for a carrier: starved by other tasks, it neither waited nor computed. */
+            double busyMs() {
+                return serviceMs - (carrierWaitMs == null ? 0 : Math.min(serviceMs, carrierWaitMs));
+            }
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package io.taskpipe.routing;
+
+import io.taskpipe.contract.Lane;
+import io.taskpipe.contract.TaskResult.Routing;
+import io.taskpipe.contract.TaskResult.Routing.Reason;
+import org.HdrHistogram.Histogram;
+
+import java.time.Instant;
+
+/**
+ * What is known of one task type: its prior lane, its measured CPU time per wall time, and the lane it
+ * runs on now. Each measured run decays the earlier ones, so the ratio follows a type that changes;
+ * the ratio is wall-weighted (decayed CPU time over decayed wall time), so a long run counts for more
+ * than a short one. The lane moves only between thresholds that leave a gap (hysteresis), and only
+ * after enough runs.
+ */
+final class TypeProfile {
+
+    /** When measurement moves a type, from a profile's point of view. */
+    record Thresholds(double toCpuAbove, double toIoBelow, int minSamples, double minCpuMs, int halfLife) {
+
+        Thresholds {
+            if (toIoBelow >= toCpuAbove) {
+                throw new IllegalArgumentException("taskpipe.routing.to-io-below (" + toIoBelow
+                        + ") must be below taskpipe.routing.to-cpu-above (" + toCpuAbove + "), or a type could move back and forth");
+            }
+        }
+
+        double decay() {
+            return Math.pow(0.5, 1.0 / halfLife);
+        }
+    }
+
+    private final String type;
+    private final Lane prior;
+    private final Lane pin;
+    private final boolean adaptive;
+    private final Thresholds thresholds;
+    private final Histogram serviceMicros = new Histogram(3);
+    private double cpuMs;
+    private double wallMs;
+    private double runs;
+    private long samples;
+    private Lane lane;
+    private Move lastMove;
+
+    /**
+     * @param prior the lane the type declares, or its hint
+     * @param pin   a lane measurement never overrules, or null
+     */
+    TypeProfile(String type, Lane prior, Lane pin, boolean adaptive, Thresholds thresholds) {
+        this.type = type;
+        this.prior = prior;
+        this.pin = pin;
+        this.adaptive = adaptive && pin == null;
+        this.thresholds = thresholds;
+        this.lane = pin != null ? pin : prior;
+    }
+
+    /** Where the type's next task runs, and why. */
+    synchronized Routing routing() {
+        Reason reason = pin != null ? Reason.PINNED : lane == prior ? Reason.DECLARED : Reason.MEASURED;
+        Double ratio = ratio();
+        return new Routing(prior, lane, reason, ratio == null ? null : Math.round(ratio * 1000) / 1000.0);
+    }
+
+    /** Takes one run's measurement in; returns the move it caused, or null. */
+    synchronized Move observe(double runCpuMs, double runWallMs, Instant now) {
+        double decay = thresholds.decay();
+        cpuMs = cpuMs * decay + runCpuMs;
+        wallMs = wallMs * decay + runWallMs;
+        runs = runs * decay + 1;
+        samples++;
+        serviceMicros.recordValue(Math.max(0, Math.round(runWallMs * 1000)));
+        Lane next = adaptive && samples >= thresholds.minSamples() ? measuredLane() : lane;
+        if (next == lane) {
+            return null;
+        }
+        lastMove = new Move(now, lane, next, ratio(), samples, cpuMs / runs);
+        lane = next;
+        return lastMove;
+    }
+
+    /** The lane the measurement asks for, with the gap between the thresholds keeping the current one. */
+    private Lane measuredLane() {
+        double ratio = ratio();
+        if (lane == Lane.IO && ratio >= thresholds.toCpuAbove() && cpuMs / runs >= thresholds.minCpuMs()) {
+            return Lane.CPU;
+        }
+        if (lane == Lane.CPU && ratio <= thresholds.toIoBelow()) {
+            return Lane.IO;
+        }
+        return lane;
+    }
+
+    /** Decayed CPU time per wall time, or null before the first measured run. */
+    synchronized Double ratio() {
+        return samples == 0 ? null : wallMs <= 0 ? 0.0 : Math.min(1.0, cpuMs / wallMs);
+    }
+
+    /** A snapshot for {@code GET /types}. */
+    synchronized TypeView view() {
+        return new TypeView(type, lane, routing().reason(), prior, pin, samples, ratio(), samples == 0 ? null : cpuMs / runs,
+                samples == 0 ? null : serviceMicros.getValueAtPercentile(50) / 1000.0,
+                samples == 0 ? null : serviceMicros.getValueAtPercentile(99) / 1000.0, lastMove);
+    }
+}
