@@ -57,8 +57,12 @@ public interface RoutingConfig {
     @Min(1)
     int minSamples();
 
-    /** Mean CPU time per run below which a type stays on the IO lane whatever its ratio: computing that short costs less than the hop to a worker. */
-    @WithDefault("2ms")
+    /**
+     * Mean CPU time per run below which a type stays on the IO lane whatever its ratio: computing that short
+     * holds a carrier thread for less than the hop to a worker costs, and a fresh JVM's first runs of any
+     * type (class loading, the interpreter) cost a few milliseconds without being computing work.
+     */
+    @WithDefault("10ms")
     Duration minCpu();
 
     /** Runs after which a measurement counts half as much as a new one: how fast a type's ratio follows a change. */

@@ -50,7 +50,7 @@ public final class CpuTime {
     /** Nanoseconds the calling (metered, virtual) thread was ready to run but waited for a carrier; -1 when unknown. */
     public static long carrierWait() {
         Meter meter = Thread.currentThread().isVirtual() ? METER.get() : null;
-        return meter == null ? -1 : meter.carrierWait;
+        return meter == null ? -1 : meter.carrierWait.get();
     }
 
     /** A factory of virtual threads named {@code prefix} and a number, metered when the JVM lets us. */
@@ -65,35 +65,32 @@ public final class CpuTime {
 
     /**
      * One virtual thread's CPU time: what its past mounts took, plus the current mount's part so far; and
-     * its time between being made ready (its scheduler's {@code execute}) and mounted. Written by the
-     * carriers, one mount at a time; read by the thread itself while mounted.
+     * its time between being made ready (its scheduler's {@code execute}) and mounted. A mount's end may
+     * still be accounting on one carrier while the thread's next mount has begun on another, so a mount
+     * only adds to the totals and never clears what the next one set.
      */
     private static final class Meter {
-        private long unmounted;
-        private long carrierWait;
-        private long carrier = -1;
-        private long mountedAt;
+        private final AtomicLong unmounted = new AtomicLong();
+        private final AtomicLong carrierWait = new AtomicLong();
+        private volatile long carrier = -1;
+        private volatile long mountedAt;
 
         /** Read by the metered thread itself, so it is mounted, on {@code carrier}. */
         long nanos() {
-            long now = carrier < 0 ? mountedAt : THREADS.getThreadCpuTime(carrier);
-            return unmounted + Math.max(0, now - mountedAt);
+            long now = THREADS.getThreadCpuTime(carrier);
+            return unmounted.get() + Math.max(0, now - mountedAt);
         }
 
         /** Runs one mount of the thread, ready since {@code readyAt}, on the calling carrier, charging it the carrier's CPU time. */
         void mount(Runnable continuation, long readyAt) {
-            carrierWait += Math.max(0, System.nanoTime() - readyAt);
-            Thread thread = Thread.currentThread();
+            carrierWait.addAndGet(Math.max(0, System.nanoTime() - readyAt));
             long start = THREADS.getCurrentThreadCpuTime();
-            carrier = thread.threadId();
             mountedAt = start;
+            carrier = Thread.currentThread().threadId();
             try {
                 continuation.run();
             } finally {
-                long end = THREADS.getCurrentThreadCpuTime();
-                carrier = -1;
-                mountedAt = 0;
-                unmounted += Math.max(0, end - start);
+                unmounted.addAndGet(Math.max(0, THREADS.getCurrentThreadCpuTime() - start));
             }
         }
     }

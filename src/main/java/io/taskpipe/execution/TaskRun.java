@@ -79,6 +79,10 @@ final class TaskRun implements OrderedScheduler.Job {
                 return null;
             }
             if (lane.scheduler().mode() != OrderingMode.NONE && placement.mustWait(accepted)) {
+                if (delivery.abandoned()) {
+                    delivery.skip(); // given up while it waited: its next owner decides
+                    return null;
+                }
                 return HOLD_BACK; // keeps its place in its line, and decides again then
             }
             routing = decided;

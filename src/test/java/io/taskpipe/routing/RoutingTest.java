@@ -30,7 +30,7 @@ class RoutingTest {
     record Settings(Mode mode, Map<String, String> pins, Map<String, Lane> hint, double toCpuAbove, double toIoBelow,
                     int minSamples, Duration minCpu, int halfLife) implements RoutingConfig {
         static Settings adaptive(Map<String, String> pins, Map<String, Lane> hint) {
-            return new Settings(Mode.ADAPTIVE, pins, hint, 0.1, 0.02, 2, Duration.ofMillis(2), 50);
+            return new Settings(Mode.ADAPTIVE, pins, hint, 0.1, 0.02, 2, Duration.ofMillis(10), 50);
         }
     }
 

@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class TypeProfileTest {
 
-    private static final TypeProfile.Thresholds DEFAULTS = new TypeProfile.Thresholds(0.1, 0.02, 2, 2.0, 50);
+    private static final TypeProfile.Thresholds DEFAULTS = new TypeProfile.Thresholds(0.1, 0.02, 2, 10.0, 50);
 
     private static TypeProfile profile(Lane prior) {
         return new TypeProfile("t", prior, null, true, DEFAULTS);
@@ -61,7 +61,7 @@ class TypeProfileTest {
     void computingTooShortToBeWorthAHopStaysOnTheIoLane() {
         TypeProfile profile = profile(Lane.IO);
         for (int i = 0; i < 100; i++) {
-            run(profile, 0.5, 0.6); // all CPU, but half a millisecond
+            run(profile, 5, 6); // all CPU, but 5 ms: what a cold JVM's first runs of a waiting type cost
         }
         assertThat(profile.routing().chosen()).isEqualTo(Lane.IO);
         assertThat(profile.routing().ratio()).isGreaterThan(0.8);

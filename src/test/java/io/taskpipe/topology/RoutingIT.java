@@ -40,8 +40,8 @@ class RoutingIT {
                 .with("taskpipe.routing.hint.\"compute.sum\"", "IO")) {
             Topology.Deployment deployment = topology.deploy("dispatcher", "worker");
             try (TaskSender load = topology.load(8, 13); Outcomes outcomes = new Outcomes(topology)) {
-                load.run(List.of(Phase.burst(400)), List.of(
-                        Mixes.entry("compute.sum", 9, "n", Mixes.between(20_000_000, 59_999_999)),
+                load.run(List.of(Phase.burst(200)), List.of(
+                        Mixes.entry("compute.sum", 9, "n", Mixes.between(60_000_000, 179_999_999)),
                         Mixes.entry("io.sleep", 1, "millis", Mixes.between(5, 20))));
                 Report report = topology.judge(load, outcomes, Duration.ofSeconds(120));
                 assertThat(report.unexpected()).isZero();

@@ -32,7 +32,9 @@ class UrlLimitsIT {
         byte[] bomb = gzipOfZeros(256L << 20);
         try (HttpStub stub = new HttpStub();
              Topology topology = new Topology("url-limits", KafkaBroker.broker().bootstrapServers(), KafkaBroker.filesDir())
-                     .with("taskpipe.urls.allow-hosts", "127.0.0.2/32")) {
+                     .with("taskpipe.urls.allow-hosts", "127.0.0.2/32")
+                     // a dispatcher without cpu-workers: nothing may move to their lane, as reading a gigabyte would move url.fetch
+                     .with("taskpipe.routing.mode", "DECLARED")) {
             stub.on("/gigabyte", exchange -> {
                 exchange.sendResponseHeaders(200, 1L << 30);
                 byte[] chunk = new byte[64 * 1024];
