@@ -59,11 +59,18 @@ public interface RoutingConfig {
 
     /**
      * Mean CPU time per run below which a type stays on the IO lane whatever its ratio: computing that short
-     * holds a carrier thread for less than the hop to a worker costs, and a fresh JVM's first runs of any
-     * type (class loading, the interpreter) cost a few milliseconds without being computing work.
+     * holds a carrier thread for less than the hop to a worker costs.
      */
     @WithDefault("10ms")
     Duration minCpu();
+
+    /**
+     * Runs of a type each process makes before their measurements count: a fresh JVM's first runs of any
+     * type pay for class loading and the interpreter, and would read as computing work.
+     */
+    @WithDefault("3")
+    @Min(0)
+    int warmUpRuns();
 
     /** Runs after which a measurement counts half as much as a new one: how fast a type's ratio follows a change. */
     @WithDefault("50")
@@ -73,7 +80,7 @@ public interface RoutingConfig {
     enum Mode { ADAPTIVE, DECLARED }
 
     /** The settings above, which share the pins' prefix (a map under its parent's name sees them too, hints included). */
-    Set<String> SETTINGS = Set.of("mode", "to-cpu-above", "to-io-below", "min-samples", "min-cpu", "half-life");
+    Set<String> SETTINGS = Set.of("mode", "to-cpu-above", "to-io-below", "min-samples", "min-cpu", "warm-up-runs", "half-life");
 
     /** The pins by type, read as lanes; a value other than {@code IO} or {@code CPU} stops the start. */
     default Map<String, Lane> pinned() {

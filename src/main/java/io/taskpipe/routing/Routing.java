@@ -38,6 +38,7 @@ public class Routing {
     private final Map<String, TypeProfile> profiles = new TreeMap<>();
     private final MeterRegistry registry;
     private final Handoffs handoffs;
+    private final WarmUps warmUps;
 
     @Inject
     public Routing(TaskTypes types, TaskpipeConfig config, MeterRegistry registry) {
@@ -48,6 +49,7 @@ public class Routing {
     public Routing(TaskTypes types, RoutingConfig config, MeterRegistry registry, Handoffs handoffs) {
         this.registry = registry;
         this.handoffs = handoffs;
+        this.warmUps = new WarmUps(config.warmUpRuns());
         Map<String, Lane> pins = config.pinned();
         known(types, pins, "taskpipe.routing");
         known(types, config.hint(), "taskpipe.routing.hint");
@@ -105,7 +107,7 @@ public class Routing {
         }
         TypeProfile profile = sample.type() == null ? null : profiles.get(sample.type());
         if (profile == null || sample.lane() == null || sample.timing() == null || sample.timing().cpuMs() == null
-                || sample.status() == Status.REJECTED) {
+                || sample.status() == Status.REJECTED || warmUps.warmingUp(sample.worker(), sample.type())) {
             return;
         }
         Move move = profile.observe(sample.timing().cpuMs(), sample.timing().busyMs(), Instant.now());
@@ -123,7 +125,11 @@ public class Routing {
 
     /** The parts of a result routing learns from. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record Sample(String taskId, String type, String key, Status status, Lane lane, Timing timing) {
+    record Sample(String taskId, String type, String key, Status status, Lane lane, Worker worker, Timing timing) {
+
+        @JsonIgnoreProperties(ignoreUnknown = true)
+        record Worker(String host, long pid) {
+        }
 
         @JsonIgnoreProperties(ignoreUnknown = true)
         record Timing(double serviceMs, Double cpuMs, Double carrierWaitMs) {

@@ -81,13 +81,19 @@ final class TypeProfile {
         return lastMove;
     }
 
-    /** The lane the measurement asks for, with the gap between the thresholds keeping the current one. */
+    /**
+     * The lane the measurement asks for, with the gap between the thresholds keeping the current one. A
+     * type that measurement moved to the CPU lane also goes back once its runs compute less than half of
+     * {@code min-cpu}: the reason for the move is gone (its first runs, before the JIT compiled them, cost
+     * more than it does now). A type declared computing stays, however short its runs.
+     */
     private Lane measuredLane() {
         double ratio = ratio();
-        if (lane == Lane.IO && ratio >= thresholds.toCpuAbove() && cpuMs / runs >= thresholds.minCpuMs()) {
+        double meanCpuMs = cpuMs / runs;
+        if (lane == Lane.IO && ratio >= thresholds.toCpuAbove() && meanCpuMs >= thresholds.minCpuMs()) {
             return Lane.CPU;
         }
-        if (lane == Lane.CPU && ratio <= thresholds.toIoBelow()) {
+        if (lane == Lane.CPU && (ratio <= thresholds.toIoBelow() || prior == Lane.IO && meanCpuMs < thresholds.minCpuMs() / 2)) {
             return Lane.IO;
         }
         return lane;

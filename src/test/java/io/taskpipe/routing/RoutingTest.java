@@ -24,13 +24,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Routing as the dispatcher runs it: settings read, results learnt from as they arrive on the results topic. */
 class RoutingTest {
 
-    private final TaskTypes types = new TaskTypes(List.of(new SleepTask(), new SumTask()));
+    private final TaskTypes types = new TaskTypes(List.of(new SleepTask(), new SumTask(), new io.taskpipe.tasks.io.FileHashTask(null)));
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
     record Settings(Mode mode, Map<String, String> pins, Map<String, Lane> hint, double toCpuAbove, double toIoBelow,
-                    int minSamples, Duration minCpu, int halfLife) implements RoutingConfig {
+                    int minSamples, Duration minCpu, int warmUpRuns, int halfLife) implements RoutingConfig {
         static Settings adaptive(Map<String, String> pins, Map<String, Lane> hint) {
-            return new Settings(Mode.ADAPTIVE, pins, hint, 0.1, 0.02, 2, Duration.ofMillis(10), 50);
+            return new Settings(Mode.ADAPTIVE, pins, hint, 0.1, 0.02, 2, Duration.ofMillis(10), 0, 50);
+        }
+
+        Settings warmingUp(int runs) {
+            return new Settings(mode, pins, hint, toCpuAbove, toIoBelow, minSamples, minCpu, runs, halfLife);
         }
     }
 
@@ -94,6 +98,19 @@ class RoutingTest {
         Routing routing = routing(Settings.adaptive(Map.of(), Map.of()));
         routing.learn(result("compute.sum", Lane.IO, 40.0, 100, 50)); // starved for half its run by other tasks
         assertThat(routing.decide(types.find("compute.sum").orElseThrow()).ratio()).isEqualTo(0.8);
+    }
+
+    @Test
+    void aProcessesFirstRunsOfATypeAreItsWarmUpAndTeachNothing() {
+        Routing routing = routing(Settings.adaptive(Map.of(), Map.of()).warmingUp(3));
+        for (int i = 0; i < 3; i++) {
+            routing.learn(result("file.hash", Lane.IO, 12.0, 14)); // class loading, the interpreter: looks like computing
+        }
+        assertThat(routing.types()).filteredOn(t -> t.type().equals("file.hash")).singleElement()
+                .satisfies(view -> assertThat(view.samples()).isZero());
+        routing.learn(result("file.hash", Lane.IO, 0.1, 5));
+        assertThat(routing.types()).filteredOn(t -> t.type().equals("file.hash")).singleElement()
+                .satisfies(view -> assertThat(view.samples()).isEqualTo(1));
     }
 
     @Test

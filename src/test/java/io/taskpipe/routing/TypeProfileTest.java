@@ -68,6 +68,24 @@ class TypeProfileTest {
     }
 
     @Test
+    void aTypeMovedForRunsThatCostMoreThanTheyDoOnceCompiledGoesBackButADeclaredOneStays() {
+        TypeProfile moved = profile(Lane.IO);
+        TypeProfile declared = profile(Lane.CPU);
+        run(moved, 15, 20); // the interpreter's runs of a hash: computing, and long enough to move
+        run(moved, 15, 20);
+        assertThat(moved.routing().chosen()).isEqualTo(Lane.CPU);
+        int runs = 0;
+        while (moved.routing().chosen() == Lane.CPU && runs < 1000) {
+            run(moved, 0.5, 0.8); // compiled: still all CPU, but half a millisecond
+            run(declared, 0.5, 0.8);
+            runs++;
+        }
+        assertThat(moved.routing().chosen()).isEqualTo(Lane.IO);
+        assertThat(runs).as("once its mean CPU time per run is below 5 ms, not at the first short run").isBetween(3, 50);
+        assertThat(declared.routing().chosen()).isEqualTo(Lane.CPU);
+    }
+
+    @Test
     void aPinAndTheDeclaredModeNeverMove() {
         TypeProfile pinned = new TypeProfile("t", Lane.CPU, Lane.IO, true, DEFAULTS);
         TypeProfile declared = new TypeProfile("t", Lane.IO, null, false, DEFAULTS);
