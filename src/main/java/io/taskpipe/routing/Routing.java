@@ -24,10 +24,11 @@ import java.util.TreeMap;
 
 /**
  * Which lane runs each task type, learnt from measurement: every result on the results topic (both lanes,
- * every process) carries its run's CPU and wall time (less any wait for a carrier thread), and each type's {@link TypeProfile} turns them into a
- * decayed CPU/wall ratio that may move the type off its prior lane ({@code ADAPTIVE}). A pinned type never
- * moves; with {@code DECLARED} nothing does. Each move is logged once and counted in
- * {@code taskpipe_routing_moves_total}.
+ * every process) carries its run's CPU and wall time (less any wait for a carrier thread), and each
+ * type's {@link TypeProfile} turns them into a decayed CPU/wall ratio that may move the type off its prior
+ * lane ({@code ADAPTIVE}). A pinned type never moves; with {@code DECLARED} nothing does. Each move is
+ * logged once and counted in {@code taskpipe_routing_moves_total}. The same results release the keys that
+ * {@link Handoffs} holds back.
  */
 @Singleton // made when the lanes are, so that a setting naming an unknown type stops the start
 public class Routing {

@@ -72,10 +72,14 @@ class RoutingIT {
                         .allSatisfy(r -> assertThat(startedAt(r)).isBefore(firstOnCpu));
                 assertThat(outOfOrderAcrossLanes(sums)).as("a key's compute.sum tasks out of order or overlapping across the move").isZero();
 
-                assertThat(results).filteredOn(r -> r.get("type").asText().equals("io.sleep")).isNotEmpty().allSatisfy(r -> {
+                List<JsonNode> sleeps = results.stream().filter(r -> r.get("type").asText().equals("io.sleep")).toList();
+                assertThat(sleeps).isNotEmpty().allSatisfy(r -> {
                     assertThat(r.get("lane").asText()).isEqualTo("IO");
-                    assertThat(r.at("/timing/cpuMs").asDouble()).as("CPU time of a sleep").isLessThan(5);
+                    // the process's first runs load classes (a run of the suite saw 5.7 ms); none computes for long
+                    assertThat(r.at("/timing/cpuMs").asDouble()).as("CPU time of a sleep").isLessThan(20);
                 });
+                double[] sleepCpu = sleeps.stream().mapToDouble(r -> r.at("/timing/cpuMs").asDouble()).sorted().toArray();
+                assertThat(sleepCpu[sleepCpu.length / 2]).as("median CPU time of a sleep, ms").isLessThan(0.5);
                 JsonNode type = typeView(deployment.dispatcher(), "compute.sum");
                 assertThat(type.get("lane").asText()).isEqualTo("CPU");
                 assertThat(type.get("reason").asText()).isEqualTo("MEASURED");
