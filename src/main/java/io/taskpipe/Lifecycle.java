@@ -48,6 +48,10 @@ public class Lifecycle {
         // not with the JVM's 143 for a signal.
         Signal.handle(new Signal("TERM"), signal -> Quarkus.asyncExit(0));
         SettingsCheck.verify(config);
+        if (config.api().insecure() && config.api().keys().isEmpty() && config.role().dispatches()) {
+            LOG.warn("taskpipe.api.insecure=true: the task API has no keys, so anyone who reaches this process's HTTP port"
+                    + " may submit tasks (which read files and fetch URLs) and read every result");
+        }
         LOG.infof("taskpipe starting as %s, Kafka at %s", config.role().name().toLowerCase().replace('_', '-'), clients.bootstrapServers());
         embedded.start();
         try (Admin admin = clients.newAdmin()) {

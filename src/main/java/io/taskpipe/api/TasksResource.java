@@ -3,8 +3,11 @@ package io.taskpipe.api;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.taskpipe.config.ApiRole;
 import io.taskpipe.config.TaskpipeConfig;
 import io.taskpipe.contract.ErrorCode;
+import io.taskpipe.contract.Headers;
 import io.taskpipe.contract.Rejection;
 import io.taskpipe.contract.TaskJson;
 import io.taskpipe.intake.Decoded;
@@ -21,6 +24,7 @@ import jakarta.ws.rs.core.Response;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,11 +51,13 @@ public class TasksResource {
     private final ResultsView view;
     private final BatchPublisher batches;
     private final TaskpipeConfig config;
+    private final SecurityIdentity caller;
     /** Request bytes being handled, in KiB: a bound on what concurrent submissions hold in memory. */
     private final Semaphore inFlightKib;
 
-    public TasksResource(TaskDecoder decoder, ResultsView view, BatchPublisher batches, TaskpipeConfig config) {
+    public TasksResource(TaskDecoder decoder, ResultsView view, BatchPublisher batches, TaskpipeConfig config, SecurityIdentity caller) {
         this.decoder = decoder;
+        this.caller = caller;
         this.view = view;
         this.batches = batches;
         this.config = config;
@@ -110,7 +116,9 @@ public class TasksResource {
                         problems.add(new Problem(i, tooLarge.code(), tooLarge.reason()));
                     }
                     ids.add(accepted.task().id());
-                    records.add(new ProducerRecord<>(config.topics().tasks(), accepted.task().key(), value));
+                    ProducerRecord<String, byte[]> record = new ProducerRecord<>(config.topics().tasks(), accepted.task().key(), value);
+                    record.headers().add(Headers.PRINCIPAL, principal().getBytes(StandardCharsets.UTF_8));
+                    records.add(record);
                 }
             }
         }
@@ -120,22 +128,31 @@ public class TasksResource {
         if (records.isEmpty()) {
             return badRequest(List.of(new Problem(0, ErrorCode.INVALID_TASK, "no tasks in the request")));
         }
-        return switch (batches.publish(records)) {
+        List<String> taken = view.claim(ids, principal());
+        if (!taken.isEmpty()) {
+            return Response.status(Response.Status.CONFLICT).entity(Map.of("error", "another principal uses these task ids;"
+                    + " nothing of this request was published", "ids", taken)).build();
+        }
+        BatchPublisher.Result published = batches.publish(records);
+        if (published != BatchPublisher.Result.PUBLISHED) {
+            view.unclaim(ids, principal());
+        }
+        return switch (published) {
             case PUBLISHED -> Response.accepted(Map.of("ids", ids, "topic", config.topics().tasks())).build();
             case BUSY -> refused(503, 1, "every publisher is busy; nothing of this request was published, retry shortly");
             case FAILED -> refused(503, 5, "the broker did not take the batch; nothing of this request was published");
         };
     }
 
+    private String principal() {
+        return caller.getPrincipal().getName();
+    }
+
     @GET
     @Path("/{id}")
     @Produces(MediaType.APPLICATION_JSON)
     public Response result(@PathParam("id") String id) {
-        if (!config.role().dispatches()) {
-            return Response.status(Response.Status.SERVICE_UNAVAILABLE)
-                    .entity(Map.of("error", "a cpu-worker keeps no results view; ask a dispatcher")).build();
-        }
-        return view.get(id)
+        return view.get(id, principal(), caller.hasRole(ApiRole.ADMIN.role()))
                 .map(json -> Response.ok(json).build())
                 .orElseGet(() -> Response.status(Response.Status.NOT_FOUND)
                         .entity(Map.of("error", "no result for task '" + id + "' yet")).build());

@@ -1,12 +1,32 @@
 package io.taskpipe.config;
 
 import io.smallrye.config.WithDefault;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 
 import java.time.Duration;
+import java.util.Map;
 
-/** {@code POST /tasks}: how much one request and all requests together may carry. */
+/** The task API: who may use it, and how much one request and all requests together may carry. */
 public interface ApiConfig {
+
+    /**
+     * API keys by principal name: {@code taskpipe.api.keys."<name>".sha256} is the SHA-256 of the key (64
+     * hex digits; the key itself is never stored) and {@code .roles} its roles ({@code submit}, {@code read},
+     * {@code admin}). A caller sends the key as
+     * {@code Authorization: Bearer <key>}. Without any key every caller is the principal {@code local} with
+     * every role, which only the all-in-one mode on loopback allows, unless {@code taskpipe.api.insecure}.
+     */
+    @Valid
+    Map<String, ApiKeyConfig> keys();
+
+    /**
+     * Lets a {@code dispatcher}, or an all-in-one process listening beyond loopback, start without API
+     * keys: anyone who reaches its port may then submit tasks and read every result. Logged as a warning
+     * at start.
+     */
+    @WithDefault("false")
+    boolean insecure();
 
     /** Tasks one request may carry; more answer {@code 413}. */
     @WithDefault("10000")

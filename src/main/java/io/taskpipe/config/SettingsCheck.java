@@ -1,9 +1,12 @@
 package io.taskpipe.config;
 
+import org.eclipse.microprofile.config.ConfigProvider;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -19,6 +22,8 @@ public final class SettingsCheck {
     /** Stops the start with every problem found, or returns. */
     public static void verify(TaskpipeConfig config) {
         List<String> problems = problems(config);
+        openApi(config, ConfigProvider.getConfig().getOptionalValue("quarkus.http.host", String.class).orElse("0.0.0.0"))
+                .ifPresent(problems::add);
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("taskpipe cannot start with these settings:\n  - " + String.join("\n  - ", problems));
         }
@@ -62,6 +67,30 @@ public final class SettingsCheck {
             }
         });
         return problems;
+    }
+
+    /**
+     * Why the task API may not start open: without API keys anyone who reaches the port submits tasks and
+     * reads every result, so only an all-in-one process on loopback (a developer's machine) may run without
+     * them, unless {@code taskpipe.api.insecure} says so. A cpu-worker serves no task API.
+     */
+    static Optional<String> openApi(TaskpipeConfig config, String httpHost) {
+        if (!config.api().keys().isEmpty() || config.api().insecure() || config.role() == TaskpipeConfig.Role.CPU_WORKER) {
+            return Optional.empty();
+        }
+        if (config.role() == TaskpipeConfig.Role.DISPATCHER) {
+            return Optional.of("a dispatcher's task API needs API keys (taskpipe.api.keys.\"<name>\".sha256 and .roles, see docs/security.md)"
+                    + ", or taskpipe.api.insecure=true to let anyone who reaches port 8080 submit tasks and read every result");
+        }
+        if (!loopback(httpHost)) {
+            return Optional.of("quarkus.http.host=" + httpHost + " opens the task API beyond this machine: set API keys"
+                    + " (taskpipe.api.keys.\"<name>\".sha256 and .roles, see docs/security.md), or taskpipe.api.insecure=true");
+        }
+        return Optional.empty();
+    }
+
+    private static boolean loopback(String host) {
+        return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
     }
 
     private static void positive(List<String> problems, String key, Duration value) {

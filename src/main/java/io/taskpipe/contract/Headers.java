@@ -16,6 +16,12 @@ public final class Headers {
     /** On a forwarded task: the dispatcher's routing decision (a result's {@code routing}, as JSON). */
     public static final String ROUTING = "taskpipe-routing";
 
+    /**
+     * On a task submitted through the task API, and on its result and dead letter: the principal that
+     * submitted it. On records written straight to Kafka it is whatever their producer set, if anything.
+     */
+    public static final String PRINCIPAL = "taskpipe-principal";
+
     /** On dead letters: the {@link ErrorCode}. */
     public static final String DLQ_CODE = "taskpipe-dlq-code";
     /** On dead letters: a readable reason. */

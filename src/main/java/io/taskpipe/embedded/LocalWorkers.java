@@ -143,6 +143,7 @@ public class LocalWorkers {
         // a static member: a child restarted after a crash takes its partitions back at once
         command.add("-Dtaskpipe.lanes.instance-id=cpu-worker-" + index + "-of-" + ProcessHandle.current().pid());
         command.add("-Dquarkus.http.port=0");
+        command.add("-Dquarkus.http.host=127.0.0.1"); // health and metrics for its parent only
         command.add("-Dquarkus.banner.enabled=false");
         command.add("-Dquarkus.log.console.format=[cpu-worker-" + index + "] %d{HH:mm:ss} %-5p [%c{2.}] (%t) %s%e%n");
         command.add("-jar");

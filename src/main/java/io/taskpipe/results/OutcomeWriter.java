@@ -2,6 +2,7 @@ package io.taskpipe.results;
 
 import io.taskpipe.config.TaskpipeConfig;
 import io.taskpipe.contract.ErrorCode;
+import io.taskpipe.contract.Headers;
 import io.taskpipe.contract.Lane;
 import io.taskpipe.contract.Rejection;
 import io.taskpipe.contract.Task;
@@ -15,6 +16,7 @@ import io.taskpipe.results.Letters.Why;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -36,6 +38,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 @ApplicationScoped
 public class OutcomeWriter {
 
+    /** The longest principal name a result carries on. */
+    static final int MAX_PRINCIPAL_BYTES = 200;
+
     private static final Logger LOG = Logger.getLogger(OutcomeWriter.class);
 
     private final ResultPublisher publisher;
@@ -54,7 +59,7 @@ public class OutcomeWriter {
     /** A task's result, read from {@code record}. */
     public void result(ConsumerRecord<String, byte[]> record, TaskResult result, Runnable durable) {
         metrics.finished(result);
-        send(result, new Sent(durable) {
+        send(record, result, new Sent(durable) {
             @Override
             public void refused(Exception cause) {
                 refusedByBroker(record, result, "result", cause, durable);
@@ -123,7 +128,7 @@ public class OutcomeWriter {
             }
         };
         letter(record, why, 0, oneDone);
-        send(result, new Sent(oneDone) {
+        send(record, result, new Sent(oneDone) {
             @Override
             public void refused(Exception cause) {
                 LOG.errorf("the broker refused even the small result of task %s (%s): it stays unfinished", result.taskId(), cause.toString());
@@ -151,8 +156,14 @@ public class OutcomeWriter {
         });
     }
 
-    private void send(TaskResult result, ResultPublisher.Callback callback) {
-        publisher.send(new ProducerRecord<>(resultsTopic, result.key(), TaskJson.write(result)), callback);
+    /** Sends the result with the principal that submitted the task, for the results view to know whose it is. */
+    private void send(ConsumerRecord<String, byte[]> record, TaskResult result, ResultPublisher.Callback callback) {
+        ProducerRecord<String, byte[]> out = new ProducerRecord<>(resultsTopic, result.key(), TaskJson.write(result));
+        Header principal = record.headers().lastHeader(Headers.PRINCIPAL);
+        if (principal != null && principal.value() != null && principal.value().length <= MAX_PRINCIPAL_BYTES) {
+            out.headers().add(principal); // a producer's oversized header is not echoed: the results topic could refuse it
+        }
+        publisher.send(out, callback);
     }
 
     /** A result decided on without running the task here: its timing ends now, at the decision. */

@@ -1,11 +1,18 @@
 package io.taskpipe.results;
 
 import io.taskpipe.config.TaskpipeConfig;
+import io.taskpipe.contract.Headers;
 import io.taskpipe.contract.TaskJson;
 import io.taskpipe.routing.Routing;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,7 +22,9 @@ import java.util.function.Consumer;
 
 /**
  * The most recent results by task id, fed by the results topic (every dispatcher reads all of it),
- * for {@code GET /tasks/{id}}. Bounded by bytes (results echo what producers sent, so their sizes vary):
+ * for {@code GET /tasks/{id}}, with the principal that submitted each task (the result's
+ * {@link Headers#PRINCIPAL} header): a principal reads only its own tasks' results, and a task id one
+ * principal uses is refused to others while the view remembers it ({@link #claim}). Bounded by bytes (results echo what producers sent, so their sizes vary):
  * the oldest results are dropped first.
  *
  * <p>Reading every result must cost the dispatcher little, since it competes with the IO lane: records
@@ -26,10 +35,14 @@ import java.util.function.Consumer;
 @ApplicationScoped
 public class ResultsView {
 
-    /** What one entry costs beyond its id's characters and its bytes: map entry, array and string headers. */
-    static final int ENTRY_OVERHEAD_BYTES = 120;
+    /** What one entry costs beyond its id's and owner's characters and its bytes: map entry, record, array and string headers. */
+    static final int ENTRY_OVERHEAD_BYTES = 160;
 
-    private final Map<String, byte[]> byTaskId = new LinkedHashMap<>(1 << 16);
+    /** A task id's owner (null for a task written straight to Kafka) and its latest result (null while only claimed). */
+    private record Entry(String owner, byte[] result) {
+    }
+
+    private final Map<String, Entry> byTaskId = new LinkedHashMap<>(1 << 16);
     private final long maxBytes;
     private final Consumer<byte[]> learner;
     private long bytes;
@@ -45,33 +58,77 @@ public class ResultsView {
     }
 
     @Incoming("results-view")
-    public void onResults(List<byte[]> results) {
-        for (byte[] result : results) {
-            String taskId = TaskJson.peekText(result, "taskId");
-            if (taskId != null) {
-                put(taskId, result);
-            }
-            learner.accept(result);
+    public void onResults(ConsumerRecords<String, byte[]> records) {
+        for (ConsumerRecord<String, byte[]> record : records) {
+            onResult(record.value(), principal(record));
         }
     }
 
-    synchronized void put(String taskId, byte[] result) {
-        byte[] earlier = byTaskId.remove(taskId); // a later result (a replay) counts as the most recent
+    void onResult(byte[] result, String owner) {
+        String taskId = TaskJson.peekText(result, "taskId");
+        if (taskId != null) {
+            put(taskId, new Entry(owner, result));
+        }
+        learner.accept(result);
+    }
+
+    /** The principal a record names in its {@link Headers#PRINCIPAL} header, if any. */
+    public static String principal(ConsumerRecord<?, ?> record) {
+        Header header = record.headers().lastHeader(Headers.PRINCIPAL);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Claims task ids for {@code principal}, all or none: answers the ids another principal already uses
+     * (and claims nothing), or an empty list once every id is this principal's or free and now claimed.
+     */
+    public synchronized List<String> claim(List<String> taskIds, String principal) {
+        List<String> taken = new ArrayList<>();
+        for (String taskId : taskIds) {
+            Entry entry = byTaskId.get(taskId);
+            if (entry != null && entry.owner() != null && !entry.owner().equals(principal)) {
+                taken.add(taskId);
+            }
+        }
+        if (taken.isEmpty()) {
+            taskIds.forEach(taskId -> {
+                if (!byTaskId.containsKey(taskId)) {
+                    put(taskId, new Entry(principal, null));
+                }
+            });
+        }
+        return taken;
+    }
+
+    /** Gives back claims that no result followed (a submission that was not published). */
+    public synchronized void unclaim(List<String> taskIds, String principal) {
+        taskIds.forEach(taskId -> {
+            Entry entry = byTaskId.get(taskId);
+            if (entry != null && entry.result() == null && principal.equals(entry.owner())) {
+                bytes -= cost(taskId, entry);
+                byTaskId.remove(taskId);
+            }
+        });
+    }
+
+    private synchronized void put(String taskId, Entry entry) {
+        Entry earlier = byTaskId.remove(taskId); // a later result (a replay) counts as the most recent
         if (earlier != null) {
             bytes -= cost(taskId, earlier);
         }
-        byTaskId.put(taskId, result);
-        bytes += cost(taskId, result);
+        byTaskId.put(taskId, entry);
+        bytes += cost(taskId, entry);
         var eldest = byTaskId.entrySet().iterator();
         while (bytes > maxBytes && eldest.hasNext()) {
-            var entry = eldest.next();
-            bytes -= cost(entry.getKey(), entry.getValue());
+            var oldest = eldest.next();
+            bytes -= cost(oldest.getKey(), oldest.getValue());
             eldest.remove();
         }
     }
 
-    private static long cost(String taskId, byte[] result) {
-        return 2L * taskId.length() + result.length + ENTRY_OVERHEAD_BYTES;
+    private static long cost(String taskId, Entry entry) {
+        return 2L * taskId.length() + (entry.owner() == null ? 0 : 2L * entry.owner().length())
+                + (entry.result() == null ? 0 : entry.result().length) + ENTRY_OVERHEAD_BYTES;
     }
 
     /** Bytes the view accounts for now. */
@@ -79,9 +136,11 @@ public class ResultsView {
         return bytes;
     }
 
-    /** The result's JSON, once it has arrived. */
-    public synchronized Optional<byte[]> get(String taskId) {
-        return Optional.ofNullable(byTaskId.get(taskId));
+    /** The result's JSON, once it has arrived, if {@code principal} submitted the task or {@code anyone}'s may be read. */
+    public synchronized Optional<byte[]> get(String taskId, String principal, boolean anyone) {
+        Entry entry = byTaskId.get(taskId);
+        return entry == null || entry.result() == null || !anyone && !principal.equals(entry.owner())
+                ? Optional.empty() : Optional.of(entry.result());
     }
 
     public synchronized int size() {

@@ -104,7 +104,8 @@ final class Bench implements AutoCloseable {
                 "taskpipe.topics.dlq", topics.dlq(),
                 "taskpipe.lanes.io.group", topics.prefix() + "-dispatcher",
                 "taskpipe.lanes.cpu.group", topics.prefix() + "-cpu-worker",
-                "quarkus.log.level", "WARN"));
+                "quarkus.log.level", "WARN",
+                "taskpipe.api.insecure", "true"));
         properties.putAll(settings);
         AppProcess process = AppProcess.of(name, profile, properties, jvmOptions, OUT.resolve("logs"));
         if (cpus != null) {

@@ -45,6 +45,7 @@ final class ContainerTopology implements AutoCloseable {
         env.put("TASKPIPE_LANES_IO_GROUP", prefix + "dispatcher");
         env.put("TASKPIPE_LANES_CPU_GROUP", prefix + "cpu-worker");
         env.put("TASKPIPE_FILES_BASE_DIR", "/data");
+        env.put("TASKPIPE_API_INSECURE", "true");
     }
 
     /** Writes the files of file tasks, readable by the image's non-root user. */

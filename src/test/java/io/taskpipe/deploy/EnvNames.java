@@ -44,6 +44,7 @@ final class EnvNames {
             kafka.forEach(name -> known.names.add(env("kafka." + name)));
         }
         known.names.add("QUARKUS_PROFILE"); // read by Quarkus itself before any configuration
+        known.names.add("QUARKUS_CONFIG_LOCATIONS"); // likewise: further configuration files (the API keys' Secret)
         try {
             for (String line : Files.readAllLines(Path.of("src/main/resources/application.properties"))) {
                 Matcher key = Pattern.compile("^(?:%[\\w-]+\\.)?([\\w.\"-]+)=").matcher(line);

@@ -19,16 +19,16 @@ class ResultsViewTest {
     }
 
     /** Room for exactly two results of one-character ids like these. */
-    private static final long TWO = 2 * (2 + result("a", "SUCCEEDED").length + ResultsView.ENTRY_OVERHEAD_BYTES);
+    private static final long TWO = 2 * (2 + 2 + result("a", "SUCCEEDED").length + ResultsView.ENTRY_OVERHEAD_BYTES);
 
     @Test
     void keepsTheMostRecentResultsUpToItsCapacity() {
         ResultsView view = new ResultsView(TWO, result -> { });
-        view.onResults(List.of(result("a", "SUCCEEDED"), result("b", "SUCCEEDED")));
-        view.onResults(List.of(result("a", "FAILED"), result("c", "SUCCEEDED")));
-        assertThat(view.get("b")).isEmpty();
-        assertThat(new String(view.get("a").orElseThrow(), StandardCharsets.UTF_8)).contains("FAILED");
-        assertThat(view.get("c")).isPresent();
+        List.of(result("a", "SUCCEEDED"), result("b", "SUCCEEDED"), result("a", "FAILED"), result("c", "SUCCEEDED"))
+                .forEach(result -> view.onResult(result, "p"));
+        assertThat(view.get("b", "p", false)).isEmpty();
+        assertThat(new String(view.get("a", "p", false).orElseThrow(), StandardCharsets.UTF_8)).contains("FAILED");
+        assertThat(view.get("c", "p", false)).isPresent();
         assertThat(view.size()).isEqualTo(2);
     }
 
@@ -44,17 +44,54 @@ class ResultsViewTest {
         long budget = 1 << 20;
         ResultsView view = new ResultsView(budget, result -> { });
         for (int i = 0; i < 200; i++) { // 200 results of 64 KiB each: 13 MB, were they all kept
-            view.onResults(List.of(result("big-" + i, "x".repeat(64 * 1024))));
+            view.onResult(result("big-" + i, "x".repeat(64 * 1024)), "p");
             assertThat(view.bytes()).isLessThanOrEqualTo(budget);
         }
-        assertThat(view.get("big-199")).as("the newest is kept").isPresent();
-        assertThat(view.get("big-0")).as("the oldest went first").isEmpty();
+        assertThat(view.get("big-199", "p", false)).as("the newest is kept").isPresent();
+        assertThat(view.get("big-0", "p", false)).as("the oldest went first").isEmpty();
     }
 
     @Test
     void ignoresRecordsThatAreNotResults() {
         ResultsView view = new ResultsView(TWO, result -> { });
-        view.onResults(List.of(bytes("not json"), bytes("{\"taskId\":7}"), bytes("[1,2]"), bytes("{\"status\":\"SUCCEEDED\"}")));
+        List.of(bytes("not json"), bytes("{\"taskId\":7}"), bytes("[1,2]"), bytes("{\"status\":\"SUCCEEDED\"}")).forEach(record -> view.onResult(record, null));
         assertThat(view.size()).isZero();
+    }
+
+    @Test
+    void aPrincipalReadsOnlyItsOwnResultsUnlessItMayReadAnyone() {
+        ResultsView view = new ResultsView(1 << 20, result -> { });
+        view.onResult(result("alice-1", "SUCCEEDED"), "alice");
+        view.onResult(result("kafka-1", "SUCCEEDED"), null);
+        assertThat(view.get("alice-1", "alice", false)).isPresent();
+        assertThat(view.get("alice-1", "bob", false)).as("another principal's result").isEmpty();
+        assertThat(view.get("kafka-1", "bob", false)).as("a task written straight to Kafka has no owner to match").isEmpty();
+        assertThat(view.get("alice-1", "root", true)).isPresent();
+        assertThat(view.get("kafka-1", "root", true)).isPresent();
+    }
+
+    @Test
+    void anIdInUseIsRefusedToOthersWholeBatchOrNothing() {
+        ResultsView view = new ResultsView(1 << 20, result -> { });
+        assertThat(view.claim(List.of("x", "y"), "alice")).isEmpty();
+        assertThat(view.claim(List.of("z", "y"), "bob")).as("y is alice's, still without a result").containsExactly("y");
+        assertThat(view.claim(List.of("z"), "alice")).as("bob's refused batch claimed nothing, z included").isEmpty();
+        view.onResult(result("x", "SUCCEEDED"), "alice");
+        assertThat(view.claim(List.of("x"), "bob")).as("x has alice's result now").containsExactly("x");
+        assertThat(view.claim(List.of("x", "y"), "alice")).as("a principal may submit its own ids again").isEmpty();
+        assertThat(view.get("y", "alice", false)).as("a claim is no result").isEmpty();
+    }
+
+    @Test
+    void aClaimWithoutAPublishedTaskIsGivenBack() {
+        ResultsView view = new ResultsView(1 << 20, result -> { });
+        view.claim(List.of("x"), "alice");
+        view.unclaim(List.of("x"), "alice");
+        assertThat(view.claim(List.of("x"), "bob")).isEmpty();
+        view.unclaim(List.of("x"), "alice");
+        assertThat(view.claim(List.of("x"), "alice")).as("alice cannot give back bob's claim").containsExactly("x");
+        assertThat(view.bytes()).isPositive();
+        view.unclaim(List.of("x"), "bob");
+        assertThat(view.bytes()).isZero();
     }
 }

@@ -202,7 +202,8 @@ public final class AppProcess {
         }
     }
 
-    private URI uri(String path) {
+    /** Where this process answers {@code path}. */
+    public URI uri(String path) {
         return URI.create("http://localhost:" + httpPort + path);
     }
 

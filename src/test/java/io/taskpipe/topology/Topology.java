@@ -64,6 +64,7 @@ public final class Topology implements AutoCloseable {
         properties.put("taskpipe.lanes.io.group", dispatcherGroup());
         properties.put("taskpipe.lanes.cpu.group", workerGroup());
         properties.put("taskpipe.files.base-dir", filesDir.toString());
+        properties.put("taskpipe.api.insecure", "true"); // the scenarios are about lanes; AccessIT sets keys
     }
 
     /** Sets a property for every process started afterwards. */
