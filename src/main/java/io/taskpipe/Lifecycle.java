@@ -55,7 +55,7 @@ public class Lifecycle {
         LOG.infof("taskpipe starting as %s, Kafka at %s", config.role().name().toLowerCase().replace('_', '-'), clients.bootstrapServers());
         embedded.start();
         try (Admin admin = clients.newAdmin()) {
-            Topics.prepare(admin, config.topics());
+            Topics.prepare(admin, config.topics(), Topics.usedBy(config.role().dispatches(), config.topics()));
         }
         if (config.role().dispatches()) {
             lanes.startIo();

@@ -1,5 +1,7 @@
 package io.taskpipe;
 
+import io.taskpipe.acl.AclsCommand;
+import io.taskpipe.acl.KafkaAcls;
 import io.taskpipe.contract.ErrorCode;
 import io.taskpipe.testing.ConfigurationTable;
 import io.taskpipe.testing.DocExamples;
@@ -22,8 +24,8 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The docs cannot drift from the code or from each other: the configuration table and the contract's Java
- * example are checked here, each read from the page it is on through {@link DocExamples}, and every relative
+ * The docs cannot drift from the code or from each other: the configuration table, the contract's Java
+ * example and the Kafka ACL commands are checked here, each read from the page it is on through {@link DocExamples}, and every relative
  * link between the pages must lead somewhere.
  */
 class DocsTest {
@@ -62,6 +64,13 @@ class DocsTest {
         String compiled = source.split("// example:start\n")[1].split("\n\\s*// example:end")[0];
         assertThat(DocExamples.language(DocExamples.CONTRACT, "publish-java")).isEqualTo("java");
         assertThat(DocExamples.block(DocExamples.CONTRACT, "publish-java")).isEqualTo(compiled.stripIndent().strip());
+    }
+
+    @Test
+    void kafkaAclListingIsTheCommandsOutput() {
+        assertThat(DocExamples.block(Path.of("docs/security.md"), "kafka-acls"))
+                .as("docs/security.md's kafka-acls.sh commands, as AclsCommand prints them")
+                .isEqualTo(AclsCommand.script(KafkaAcls.Names.DEFAULTS));
     }
 
     /** The README, the pages under docs/ and the READMEs next to the deployment and load-test files. */

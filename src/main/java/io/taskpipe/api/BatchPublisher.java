@@ -31,6 +31,9 @@ public class BatchPublisher {
 
     private static final Logger LOG = Logger.getLogger(BatchPublisher.class);
 
+    /** Every transactional id of the pool starts with this (the ACLs grant the dispatcher these ids, see KafkaAcls). */
+    public static final String TRANSACTIONAL_ID_PREFIX = "taskpipe-api-";
+
     /** How a batch ended. */
     public enum Result {
         /** Every record is durable and visible. */
@@ -105,7 +108,7 @@ public class BatchPublisher {
 
     private Producer<String, byte[]> open(int index) {
         Producer<String, byte[]> producer = clients.newTransactionalProducer(
-                "taskpipe-api-" + ProcessHandle.current().pid() + "-" + index + "-" + System.nanoTime(), timeout);
+                TRANSACTIONAL_ID_PREFIX + ProcessHandle.current().pid() + "-" + index + "-" + System.nanoTime(), timeout);
         try {
             producer.initTransactions();
             return producer;

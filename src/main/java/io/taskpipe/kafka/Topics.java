@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * taskpipe's topics at start (dispatchers and workers both do this, whoever starts first): creates the
+ * taskpipe's topics at start: each process prepares the topics it uses (a dispatcher all four, a
+ * cpu-worker all but the tasks topic, which it has no rights to under the Kafka ACLs): creates the
  * missing ones, replicated and with a {@code min.insync.replicas} that makes {@code acks=all} mean
  * what it says, and warns about existing ones where it means less.
  */
@@ -62,12 +63,18 @@ public final class Topics {
     private Topics() {
     }
 
+    /** The topics a process reads or writes: a dispatcher's all four, a cpu-worker's those of its lane and outcomes. */
+    public static List<String> usedBy(boolean dispatches, TopicsConfig topics) {
+        return dispatches ? List.of(topics.tasks(), topics.cpuTasks(), topics.results(), topics.dlq())
+                : List.of(topics.cpuTasks(), topics.results(), topics.dlq());
+    }
+
     /**
-     * Creates the missing topics when {@code create} is set, and warns about weakly replicated ones. Without
-     * {@code create}, the topics are an operator's: a check that fails (no rights to describe them) is only logged.
+     * Creates the missing topics of {@code names} when {@code create} is set, and warns about weakly replicated
+     * ones. Without {@code create}, the topics are an operator's: a check that fails (no rights to describe
+     * them) is only logged.
      */
-    public static void prepare(Admin admin, TopicsConfig topics) {
-        List<String> names = List.of(topics.tasks(), topics.cpuTasks(), topics.results(), topics.dlq());
+    public static void prepare(Admin admin, TopicsConfig topics, List<String> names) {
         if (!topics.create()) {
             try {
                 int brokers = admin.describeCluster().nodes().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).size();

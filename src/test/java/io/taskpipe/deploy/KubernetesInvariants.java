@@ -1,6 +1,7 @@
 package io.taskpipe.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.taskpipe.acl.KafkaAcls;
 import io.taskpipe.config.TopicsConfig;
 import io.taskpipe.config.TaskpipeConfig;
 
@@ -26,7 +27,9 @@ import static io.taskpipe.deploy.Manifests.ofKind;
  *   <li>every Deployment covered by exactly one PodDisruptionBudget whose selector matches its pods;</li>
  *   <li>every Deployment scaled by a ScaledObject whose Kafka trigger names the group, topic and brokers the
  *       pods use, with {@code maxReplicaCount} at most the topic's partitions;</li>
- *   <li>where KafkaTopics are declared: one for every topic the app uses, and the app does not create topics.</li>
+ *   <li>where KafkaTopics are declared: one for every topic the app uses, and the app does not create topics;</li>
+ *   <li>where KafkaUsers are declared: one per role with exactly the ACLs of {@code KafkaAcls}, each Deployment
+ *       and KEDA connecting as its role's user ({@link KafkaUserInvariants}).</li>
  * </ul>
  */
 final class KubernetesInvariants {
@@ -54,7 +57,9 @@ final class KubernetesInvariants {
         }
         check.budgetsSelectPods();
         if (!deployments.isEmpty()) {
-            check.topics(AppSettings.of(check.env(deployments.get(0).path("spec").path("template").path("spec").path("containers").path(0))));
+            AppSettings app = AppSettings.of(check.env(deployments.get(0).path("spec").path("template").path("spec").path("containers").path(0)));
+            check.topics(app);
+            check.findings.addAll(KafkaUserInvariants.users(documents, KafkaAcls.Names.of(app.taskpipe())));
         }
         return check.findings;
     }
@@ -75,6 +80,7 @@ final class KubernetesInvariants {
         termination(name, pod, app);
         disruptionBudget(name, pod.path("metadata").path("labels"));
         scaledObject(name, app);
+        findings.addAll(KafkaUserInvariants.credentials(documents, name, container, app.role()));
     }
 
     private void probes(String name, JsonNode container) {

@@ -125,6 +125,31 @@ class KubernetesInvariantsTest {
         assertThat(KubernetesInvariants.check(copy)).containsExactly("no KafkaTopic for taskpipe.dlq");
     }
 
+    @Test
+    void aUserAllowedMoreThanItsRole() {
+        assertThat(findingsAfter("KafkaUser", "taskpipe-producer", u -> ((ObjectNode) u.path("spec").path("authorization").path("acls").path(0))
+                .putArray("operations").add("Write").add("Read")))
+                .containsExactly("KafkaUser taskpipe-producer allows more than KafkaAcls gives PRODUCER: [Read on Topic taskpipe.tasks]");
+    }
+
+    @Test
+    void aUserLackingWhatItsRoleNeeds() {
+        assertThat(findingsAfter("KafkaUser", "taskpipe-dispatcher", u -> ((ArrayNode) u.path("spec").path("authorization").path("acls")).remove(2)))
+                .containsExactly("KafkaUser taskpipe-dispatcher lacks what KafkaAcls gives DISPATCHER: [Write on TransactionalId taskpipe-api-*]");
+    }
+
+    @Test
+    void aCpuWorkerConnectingAsTheDispatcher() {
+        assertThat(findingsAfter("Deployment", "taskpipe-cpu-worker", d -> {
+            for (JsonNode variable : container(d).path("env")) {
+                if ("KAFKA_SASL_JAAS_CONFIG".equals(variable.path("name").asText())) {
+                    ((ObjectNode) variable.path("valueFrom").path("secretKeyRef")).put("name", "taskpipe-dispatcher");
+                }
+            }
+        })).containsExactly("Deployment taskpipe-cpu-worker: KAFKA_SASL_JAAS_CONFIG must come from the Secret taskpipe-cpu-worker"
+                + " (the CPU_WORKER role's KafkaUser), comes from taskpipe-dispatcher");
+    }
+
     /** Sets (or adds) an environment variable of the Deployment's container. */
     private static void env(ObjectNode deployment, String name, String value) {
         ArrayNode env = (ArrayNode) container(deployment).path("env");
