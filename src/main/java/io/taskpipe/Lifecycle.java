@@ -10,6 +10,7 @@ import io.taskpipe.embedded.LocalWorkers;
 import io.taskpipe.kafka.KafkaClients;
 import io.taskpipe.kafka.Topics;
 import io.taskpipe.lanes.Lanes;
+import io.taskpipe.tasks.guard.UrlGuard;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.BeforeDestroyed;
@@ -47,7 +48,7 @@ public class Lifecycle {
         // SIGTERM (docker stop, Kubernetes) is the normal way to stop: drain gracefully and exit 0,
         // not with the JVM's 143 for a signal.
         Signal.handle(new Signal("TERM"), signal -> Quarkus.asyncExit(0));
-        SettingsCheck.verify(config);
+        SettingsCheck.verify(config, UrlGuard.settingsProblems(config.urls()));
         LOG.infof("taskpipe starting as %s, Kafka at %s", config.role().name().toLowerCase().replace('_', '-'), clients.bootstrapServers());
         embedded.start();
         try (Admin admin = clients.newAdmin()) {

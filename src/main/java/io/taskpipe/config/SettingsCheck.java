@@ -18,7 +18,13 @@ public final class SettingsCheck {
 
     /** Stops the start with every problem found, or returns. */
     public static void verify(TaskpipeConfig config) {
-        List<String> problems = problems(config);
+        verify(config, List.of());
+    }
+
+    /** The same, with the problems that parts outside this package found in their own settings (the URL guard's lists). */
+    public static void verify(TaskpipeConfig config, List<String> found) {
+        List<String> problems = new ArrayList<>(problems(config));
+        problems.addAll(found);
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("taskpipe cannot start with these settings:\n  - " + String.join("\n  - ", problems));
         }

@@ -1,6 +1,7 @@
 package io.taskpipe.tasks.guard;
 
 import io.taskpipe.config.TaskpipeConfig;
+import io.taskpipe.config.UrlsConfig;
 import io.taskpipe.contract.ErrorCode;
 import io.taskpipe.tasks.TaskFailure;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,6 +10,7 @@ import jakarta.inject.Inject;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -23,6 +25,10 @@ import java.util.regex.Pattern;
  */
 @ApplicationScoped
 public class UrlGuard {
+
+    /** The widest allowlisted blocks: see {@link #settingsProblems}. */
+    static final int WIDEST_IPV4 = 8;
+    static final int WIDEST_IPV6 = 16;
 
     private static final Pattern AMBIGUOUS_NUMERIC = Pattern.compile("(?i)((0x[0-9a-f]*|[0-9]+)\\.){0,3}(0x[0-9a-f]*|[0-9]+)");
     private static final Pattern CANONICAL_IPV4 = Pattern.compile("((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])");
@@ -47,10 +53,48 @@ public class UrlGuard {
 
     /** A guard that resolves names with {@code lookup} (tests stand in for DNS with it). */
     public UrlGuard(List<String> allowHosts, List<String> denyHosts, boolean allowLoopback, HostLookup lookup) {
+        List<String> problems = settingsProblems(allowHosts, denyHosts);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
+        }
         this.allowed = new HostList(allowHosts);
         this.denied = new HostList(denyHosts);
         this.allowLoopback = allowLoopback;
         this.lookup = lookup;
+    }
+
+    /** What is wrong with the URL settings, for the start check: see {@link #settingsProblems(List, List)}. */
+    public static List<String> settingsProblems(UrlsConfig urls) {
+        return settingsProblems(urls.allowHosts().orElse(List.of()), urls.denyHosts().orElse(List.of()));
+    }
+
+    /**
+     * What is wrong with these lists, for the start check: an entry with a {@code /} that is no CIDR
+     * (it would silently count as a host name), and an allowlisted block wider than /{@value #WIDEST_IPV4}
+     * (IPv4) or /{@value #WIDEST_IPV6} (IPv6). An allowed block lifts the address denials inside it, so
+     * {@code 0.0.0.0/0} or {@code ::/0} would lift them all, loopback and cloud metadata included; the
+     * widest denied block that is a single kind of network is a /8, and no deliberate exception needs more.
+     */
+    public static List<String> settingsProblems(List<String> allowHosts, List<String> denyHosts) {
+        List<String> problems = new ArrayList<>();
+        for (String entry : allowHosts) {
+            HostList.block(entry).ifPresentOrElse(block -> {
+                int widest = block.network().length == 4 ? WIDEST_IPV4 : WIDEST_IPV6;
+                if (block.prefix() < widest) {
+                    problems.add("taskpipe.urls.allow-hosts entry '" + entry.trim() + "' is wider than /" + widest
+                            + ": an allowed block lifts the address denials (loopback, private, metadata) for all of it; list the narrower"
+                            + " blocks you mean, or leave the allowlist empty to allow every public address");
+                }
+            }, () -> notACidr(problems, "taskpipe.urls.allow-hosts", entry));
+        }
+        denyHosts.forEach(entry -> notACidr(problems, "taskpipe.urls.deny-hosts", entry));
+        return problems;
+    }
+
+    private static void notACidr(List<String> problems, String key, String entry) {
+        if (entry.contains("/") && HostList.block(entry).isEmpty()) {
+            problems.add(key + " entry '" + entry.trim() + "' is not a CIDR (address/prefix length)");
+        }
     }
 
     /** How a host name becomes addresses: the machine's resolver unless a test says otherwise. */

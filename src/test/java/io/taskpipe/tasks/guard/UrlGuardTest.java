@@ -1,5 +1,11 @@
 package io.taskpipe.tasks.guard;
 
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import io.taskpipe.config.SettingsCheck;
+import io.taskpipe.config.TaskpipeConfig;
 import io.taskpipe.contract.ErrorCode;
 import io.taskpipe.tasks.TaskFailure;
 import org.junit.jupiter.api.Test;
@@ -8,7 +14,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.InetAddress;
 import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -140,5 +149,43 @@ class UrlGuardTest {
         UrlGuard guard = new UrlGuard(List.of("2002:5db8:d822::/48"), false);
         assertThat(guard.check(URI.create("http://[2002:5db8:d822::1]/"))).isNotEmpty();
         assertThatThrownBy(() -> guard.check(URI.create("http://[2002:7f00:1::1]/"))).hasMessageContaining("6to4");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0.0.0.0/0", "::/0", "10.0.0.0/7", "0.0.0.0/1", "2000::/3", "fc00::/7", "10.0.0.0/33", "10.0.0.0/x"})
+    void anAllowlistBlockSoWideItLiftsTheDenialsWholesaleStopsTheStart(String block) {
+        assertThat(UrlGuard.settingsProblems(List.of("api.example.com", block), List.of()))
+                .singleElement().asString().contains("taskpipe.urls.allow-hosts", block);
+        assertThatThrownBy(() -> new UrlGuard(List.of(block), false))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(block);
+    }
+
+    @Test
+    void narrowerAllowlistBlocksAreFine() {
+        assertThat(UrlGuard.settingsProblems(List.of("10.0.0.0/8", "10.9.0.0/16", "2001:db8::/16", "fd12:3456::/32", "127.0.0.2", "*.example.com"), List.of("10.0.0.0/8", "0.0.0.0/0")))
+                .isEmpty();
+    }
+
+    @Test
+    void aDenylistEntryThatLooksLikeABlockButIsNoneStopsTheStart() {
+        // read as a host name it would deny nothing
+        assertThat(UrlGuard.settingsProblems(List.of(), List.of("10.0.0.0/33")))
+                .singleElement().asString().contains("taskpipe.urls.deny-hosts", "10.0.0.0/33", "not a CIDR");
+    }
+
+    @Test
+    void theStartCheckNamesAnAllowlistThatLiftsEveryDenial() {
+        SmallRyeConfig settings = new SmallRyeConfigBuilder()
+                .withConverter(Duration.class, 100, new DurationConverter())
+                .withConverter(Path.class, 100, Path::of)
+                .withMapping(TaskpipeConfig.class)
+                .withSources(new PropertiesConfigSource(Map.of("taskpipe.urls.allow-hosts", "api.example.com,::/0"), "test", 300))
+                .build();
+        TaskpipeConfig config = settings.getConfigMapping(TaskpipeConfig.class);
+        // what Lifecycle runs before anything starts
+        assertThatThrownBy(() -> SettingsCheck.verify(config, UrlGuard.settingsProblems(config.urls())))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("taskpipe cannot start with these settings")
+                .hasMessageContaining("taskpipe.urls.allow-hosts entry '::/0' is wider than /16");
     }
 }
