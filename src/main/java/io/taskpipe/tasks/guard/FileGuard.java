@@ -112,6 +112,11 @@ public class FileGuard {
         return target;
     }
 
+    /** The base directory, as its real path. */
+    public Path baseDirectory() {
+        return baseReal();
+    }
+
     /** The path as tasks name it: relative to the base directory. */
     public String relative(Path real) {
         return baseReal().relativize(real).toString();
