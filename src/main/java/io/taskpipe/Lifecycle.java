@@ -10,6 +10,7 @@ import io.taskpipe.embedded.LocalWorkers;
 import io.taskpipe.kafka.KafkaClients;
 import io.taskpipe.kafka.Topics;
 import io.taskpipe.lanes.Lanes;
+import io.taskpipe.tasks.guard.UrlGuard;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.BeforeDestroyed;
@@ -47,7 +48,7 @@ public class Lifecycle {
         // SIGTERM (docker stop, Kubernetes) is the normal way to stop: drain gracefully and exit 0,
         // not with the JVM's 143 for a signal.
         Signal.handle(new Signal("TERM"), signal -> Quarkus.asyncExit(0));
-        SettingsCheck.verify(config);
+        SettingsCheck.verify(config, UrlGuard.settingsProblems(config.urls()));
         if (config.api().insecure() && config.api().keys().isEmpty() && config.role().dispatches()) {
             LOG.warn("taskpipe.api.insecure=true: the task API has no keys, so anyone who reaches this process's HTTP port"
                     + " may submit tasks (which read files and fetch URLs) and read every result");

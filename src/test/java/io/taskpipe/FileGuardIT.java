@@ -47,6 +47,9 @@ class FileGuardIT {
         Files.createSymbolicLink(dir.resolve("link-to-proc"), Path.of("/proc/self/environ"));
         Files.createSymbolicLink(dir.resolve("link-to-dev-zero"), Path.of("/dev/zero"));
         Files.createLink(dir.resolve("hardlink-to-secret"), outside.resolve("secret.txt"));
+        Files.createSymbolicLink(dir.resolve("loop-a"), dir.resolve("loop-b"));
+        Files.createSymbolicLink(dir.resolve("loop-b"), dir.resolve("loop-a"));
+        Files.createSymbolicLink(dir.resolve("here"), Path.of("."));
         assertThat(new ProcessBuilder("mkfifo", dir.resolve("fifo").toString()).start().waitFor()).isZero();
         try (RandomAccessFile big = new RandomAccessFile(dir.resolve("huge.bin").toFile(), "rw")) {
             big.setLength((1L << 30) + 1); // sparse: one byte over the 1 GiB limit, no disk used
@@ -60,7 +63,9 @@ class FileGuardIT {
                 d + "/link-to-secret", d + "/link-to-outside-dir/secret.txt", d + "/link-to-passwd", d + "/link-to-proc",
                 d + "/link-to-dev-zero", d + "/hardlink-to-secret", d + "/fifo", d + "/sub", d, "..", ".",
                 d + "/huge.bin", d + "/ok.txt\u0000.png", "..%2f..%2fetc%2fpasswd", "%2e%2e/outside-" + run + "/secret.txt",
-                "..\\outside-" + run + "\\secret.txt", d + "/missing.txt");
+                "..\\outside-" + run + "\\secret.txt", d + "/missing.txt",
+                // what the kernel refuses with ELOOP and ENAMETOOLONG: permanent, not I/O errors
+                d + "/loop-a", d + "/" + "n".repeat(256), d + "/" + "here/".repeat(900) + "ok.txt");
         assertThat(vectors).hasSizeGreaterThanOrEqualTo(20);
 
         try (Pipeline pipeline = new Pipeline()) {

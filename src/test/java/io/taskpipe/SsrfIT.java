@@ -39,6 +39,7 @@ class SsrfIT {
                     .on("/to-metadata", exchange -> HttpStub.redirect(exchange, "http://169.254.169.254/latest/meta-data/"))
                     .on("/to-file", exchange -> HttpStub.redirect(exchange, "file:///etc/passwd"))
                     .on("/to-ipv6-loopback", exchange -> HttpStub.redirect(exchange, "http://[::1]:" + p + "/"))
+                    .on("/to-localhost-dot", exchange -> HttpStub.redirect(exchange, "http://localhost.:" + p + "/"))
                     .on("/chain/", exchange -> {
                         int hop = Integer.parseInt(exchange.getRequestURI().getPath().substring("/chain/".length()));
                         HttpStub.redirect(exchange, stub.url("/chain/" + (hop + 1)));
@@ -51,6 +52,12 @@ class SsrfIT {
                     "http://127.000.000.001:" + p + "/", "http://0x7f.1:" + p + "/", "http://127.0.0.3:" + p + "/",
                     "http://[::1]:" + p + "/", "http://[::ffff:127.0.0.1]:" + p + "/", "http://[0:0:0:0:0:ffff:7f00:1]:" + p + "/",
                     "http://[::ffff:7f00:1]:" + p + "/", "http://[::127.0.0.1]:" + p + "/", "HTTP://127.0.0.1:" + p + "/",
+                    // a trailing dot (the DNS root)
+                    "http://localhost.:" + p + "/", "http://127.0.0.1.:" + p + "/",
+                    // IPv4 carried in IPv6: SIIT, NAT64 (well-known and local-use), 6to4, Teredo (client 127.0.0.1)
+                    "http://[::ffff:0:7f00:1]:" + p + "/", "http://[::ffff:0:a9fe:a9fe]/", "http://[64:ff9b::7f00:1]:" + p + "/",
+                    "http://[64:ff9b:1:7f00:0:100:5db8:d822]/", "http://[2002:7f00:1::1]:" + p + "/",
+                    "http://[2001:0:4136:e378:8000:63bf:80ff:fffe]:" + p + "/",
                     // unspecified
                     "http://0.0.0.0:" + p + "/", "http://0:" + p + "/", "http://[::]:" + p + "/",
                     // cloud metadata and link-local
@@ -68,7 +75,7 @@ class SsrfIT {
                     "jar:http://127.0.0.2/x!/",
                     // through redirects from the allowed host
                     stub.url("/to-canary"), stub.url("/to-localhost"), stub.url("/to-metadata"), stub.url("/to-file"),
-                    stub.url("/to-ipv6-loopback"), stub.url("/chain/0")));
+                    stub.url("/to-ipv6-loopback"), stub.url("/to-localhost-dot"), stub.url("/chain/0")));
             assertThat(vectors).hasSizeGreaterThanOrEqualTo(40);
 
             Map<String, String> vectorById = new LinkedHashMap<>();

@@ -19,9 +19,13 @@ public final class SettingsCheck {
     private SettingsCheck() {
     }
 
-    /** Stops the start with every problem found, or returns. */
-    public static void verify(TaskpipeConfig config) {
-        List<String> problems = problems(config);
+    /**
+     * Stops the start with every problem found, or returns; {@code found} are the problems that parts
+     * outside this package found in their own settings (the URL guard's lists).
+     */
+    public static void verify(TaskpipeConfig config, List<String> found) {
+        List<String> problems = new ArrayList<>(problems(config));
+        problems.addAll(found);
         openApi(config, ConfigProvider.getConfig().getOptionalValue("quarkus.http.host", String.class).orElse("0.0.0.0"))
                 .ifPresent(problems::add);
         if (!problems.isEmpty()) {

@@ -10,7 +10,11 @@ import java.util.Optional;
 /** Where {@code url.fetch} may go, and how much it reads. */
 public interface UrlsConfig {
 
-    /** Host names ({@code *.example.com}) and CIDRs {@code url.fetch} may reach; empty allows any public address. Default: empty. */
+    /**
+     * Host names ({@code *.example.com}) and CIDRs {@code url.fetch} may reach; empty allows any public address. A CIDR also
+     * lifts the address denials (private, loopback, ...) for its block, so none may be wider than /8 (IPv4) or /16 (IPv6):
+     * the process refuses to start. Default: empty.
+     */
     Optional<List<String>> allowHosts();
 
     /** Host names and CIDRs {@code url.fetch} never reaches; wins over the allowlist. Default: empty. */

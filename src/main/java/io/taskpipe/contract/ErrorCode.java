@@ -22,7 +22,10 @@ public enum ErrorCode {
     FORBIDDEN_URL,
     /** The file or URL does not exist. */
     NOT_FOUND,
-    /** A file or body larger than the configured limit, or an image whose pixels or thumbnail would not fit the limits. */
+    /**
+     * A file or body larger than the configured limit, an image whose pixels or thumbnail would not fit the limits, or a
+     * thumbnail that would take the thumbnails past their disk budget.
+     */
     TOO_LARGE,
     /** A file whose content the task cannot process: an image that does not decode. Permanent, not retried. */
     INVALID_CONTENT,

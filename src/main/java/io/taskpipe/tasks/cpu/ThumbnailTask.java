@@ -1,11 +1,13 @@
 package io.taskpipe.tasks.cpu;
 
+import io.taskpipe.config.TaskpipeConfig;
 import io.taskpipe.contract.ErrorCode;
 import io.taskpipe.contract.Lane;
 import io.taskpipe.tasks.TaskContext;
 import io.taskpipe.tasks.TaskFailure;
 import io.taskpipe.tasks.TaskHandler;
 import io.taskpipe.tasks.guard.FileGuard;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotBlank;
@@ -21,14 +23,14 @@ import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Iterator;
 
 /**
  * {@code compute.thumbnail}: decodes an image (PNG, JPEG, GIF, BMP), scales it down to {@code width}
- * keeping its aspect ratio, and writes a PNG beside it named {@code <name>.thumb-<width>.png}.
+ * keeping its aspect ratio, and writes a PNG beside it named {@code <name>.thumb-<width>.png}, within
+ * the thumbnails' disk budget and never of a thumbnail ({@link ThumbnailFiles}).
  *
  * <p>Everything that costs memory is judged from the image's header before a pixel is allocated: the
  * source's pixels and decoded bytes (a 16-bit image takes twice the bytes of an 8-bit one), and the
@@ -58,10 +60,17 @@ public class ThumbnailTask extends TaskHandler<ThumbnailTask.Params> {
     }
 
     private final FileGuard files;
+    private final ThumbnailFiles thumbnails;
 
-    public ThumbnailTask(FileGuard files) {
+    @Inject
+    public ThumbnailTask(FileGuard files, TaskpipeConfig config) {
+        this(files, config.files().maxThumbnailBytes());
+    }
+
+    public ThumbnailTask(FileGuard files, long maxThumbnailBytes) {
         super("compute.thumbnail", Lane.CPU, Params.class);
         this.files = files;
+        this.thumbnails = new ThumbnailFiles(files, maxThumbnailBytes);
     }
 
     /** Decodes an image, after checking from its header that it and its thumbnail fit the limits. */
@@ -119,6 +128,10 @@ public class ThumbnailTask extends TaskHandler<ThumbnailTask.Params> {
     @Override
     public Output run(Params params, TaskContext context) throws IOException {
         Path input = files.resolve(params.path());
+        if (ThumbnailFiles.isThumbnail(input)) {
+            throw new TaskFailure(ErrorCode.INVALID_PARAMS, "params.path '" + params.path() + "' is a thumbnail ("
+                    + files.relative(input) + "): thumbnails are made of images, not of thumbnails");
+        }
         int width = params.width();
         BufferedImage source = decode(input, params.path(), width);
         context.checkDeadline();
@@ -133,12 +146,7 @@ public class ThumbnailTask extends TaskHandler<ThumbnailTask.Params> {
             graphics.dispose();
         }
         context.checkDeadline();
-        String name = input.getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        Path output = files.sibling(input, (dot > 0 ? name.substring(0, dot) : name) + ".thumb-" + width + ".png");
-        Path partial = output.resolveSibling(output.getFileName() + ".part");
-        ImageIO.write(thumbnail, "png", partial.toFile());
-        Files.move(partial, output, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        return new Output(width, height, Files.size(output), files.relative(output));
+        Path output = thumbnails.outputFor(input, width);
+        return new Output(width, height, thumbnails.write(thumbnail, output), files.relative(output));
     }
 }

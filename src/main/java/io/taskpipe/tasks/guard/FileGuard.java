@@ -9,25 +9,19 @@ import jakarta.inject.Inject;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.Channels;
-import java.nio.file.DirectoryStream;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SecureDirectoryStream;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributeView;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.util.Set;
 
 /**
- * Keeps file tasks inside the configured base directory: relative paths only, resolved with
- * {@code toRealPath} (so symlinks are followed before the containment check), regular files only
- * (no devices, FIFOs or directories), and no larger than the configured limit. The file is then
- * opened component by component from the base directory without following links, so a path swapped
- * for a symlink after the check cannot lead the read outside.
+ * Keeps file tasks inside the configured base directory: relative paths only, resolved to their real
+ * path by the {@link LinkResolver} (so symlinks are followed before the containment check, and a loop
+ * or an impossible name fails for good), regular files with one hard link only (no devices, FIFOs or
+ * directories), and no larger than the configured limit. The file is then opened component by
+ * component from the base directory without following links ({@link NoFollowOpener}), so a path
+ * swapped for a symlink or a hard link after the check cannot lead the read outside.
  */
 @ApplicationScoped
 public class FileGuard {
@@ -47,20 +41,19 @@ public class FileGuard {
 
     /** A readable regular file inside the base directory, as its real path. */
     public Path resolve(String path) {
-        Path real = realPath(path);
-        BasicFileAttributes attributes = attributes(real, path);
-        if (!attributes.isRegularFile()) {
+        LinkResolver.Resolved file = realPath(path);
+        if (!file.attributes().isRegularFile()) {
             throw new TaskFailure(ErrorCode.FORBIDDEN_PATH, "'" + path + "' is not a regular file");
         }
-        if (hardLinks(real) > 1) {
+        if (hardLinks(file.real(), path) > 1) {
             // a second name for a file that may live outside the base directory: containment cannot tell
             throw new TaskFailure(ErrorCode.FORBIDDEN_PATH, "'" + path + "' has more than one hard link");
         }
-        if (attributes.size() > maxBytes) {
+        if (file.attributes().size() > maxBytes) {
             throw new TaskFailure(ErrorCode.TOO_LARGE,
-                    "'" + path + "' has " + attributes.size() + " bytes, more than the limit of " + maxBytes);
+                    "'" + path + "' has " + file.attributes().size() + " bytes, more than the limit of " + maxBytes);
         }
-        return real;
+        return file.real();
     }
 
     /** Opens a file for reading, after {@link #resolve(String)}; see {@link #open(Path)}. */
@@ -69,32 +62,16 @@ public class FileGuard {
     }
 
     /**
-     * Opens a path {@link #resolve(String)} returned. Each directory from the base down, and the file,
-     * is opened relative to its parent with {@code NOFOLLOW_LINKS} ({@code openat}), so nothing swapped
-     * in since the check (a symlink, a FIFO) is followed or read. The stream stops at the size limit.
+     * Opens a path {@link #resolve(String)} returned, through the {@link NoFollowOpener}: nothing swapped
+     * in since the check (a symlink, a FIFO, a hard link to a file outside) is followed or read. The
+     * stream stops at the size limit.
      */
     public InputStream open(Path real) {
         Path relative = baseReal().relativize(real);
         try {
-            DirectoryStream<Path> base = Files.newDirectoryStream(baseReal());
-            if (!(base instanceof SecureDirectoryStream<Path> directory)) {
-                base.close(); // no openat on this platform: the containment check above must do
-                return limited(Files.newInputStream(real, LinkOption.NOFOLLOW_LINKS), relative);
-            }
-            for (int i = 0; i < relative.getNameCount() - 1; i++) {
-                SecureDirectoryStream<Path> child = directory.newDirectoryStream(relative.getName(i), LinkOption.NOFOLLOW_LINKS);
-                directory.close();
-                directory = child;
-            }
-            try (SecureDirectoryStream<Path> parent = directory) {
-                Path name = relative.getFileName();
-                BasicFileAttributes attributes = parent.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-                        .readAttributes();
-                if (!attributes.isRegularFile()) {
-                    throw new TaskFailure(ErrorCode.FORBIDDEN_PATH, "'" + relative + "' stopped being a regular file after it was checked");
-                }
-                return limited(Channels.newInputStream(parent.newByteChannel(name, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))), relative);
-            }
+            return limited(NoFollowOpener.open(baseReal(), relative), relative);
+        } catch (AccessDeniedException e) {
+            throw failure(e, relative.toString());
         } catch (IOException e) {
             throw new TaskFailure(ErrorCode.FORBIDDEN_PATH, "'" + relative + "' changed while it was opened (" + e.getMessage() + ")", e);
         }
@@ -135,12 +112,17 @@ public class FileGuard {
         return target;
     }
 
+    /** The base directory, as its real path. */
+    public Path baseDirectory() {
+        return baseReal();
+    }
+
     /** The path as tasks name it: relative to the base directory. */
     public String relative(Path real) {
         return baseReal().relativize(real).toString();
     }
 
-    private Path realPath(String path) {
+    private LinkResolver.Resolved realPath(String path) {
         if (path.isEmpty() || path.indexOf('\0') >= 0) {
             throw new TaskFailure(ErrorCode.FORBIDDEN_PATH, "path must be non-empty and free of NUL characters");
         }
@@ -158,18 +140,33 @@ public class FileGuard {
         if (!lexical.startsWith(base)) {
             throw new TaskFailure(ErrorCode.FORBIDDEN_PATH, "'" + path + "' leaves the base directory");
         }
-        Path real;
+        LinkResolver.checkLengths(lexical, path);
+        LinkResolver.Resolved file;
         try {
-            real = lexical.toRealPath();
-        } catch (NoSuchFileException e) {
-            throw new TaskFailure(ErrorCode.NOT_FOUND, "no file '" + path + "'");
+            file = LinkResolver.resolve(base, base.relativize(lexical), path);
         } catch (IOException e) {
-            throw new TaskFailure(ErrorCode.IO_ERROR, "cannot resolve '" + path + "': " + e.getMessage(), e);
+            throw failure(e, path);
         }
-        if (!real.startsWith(base)) {
+        if (!file.real().startsWith(base)) {
             throw new TaskFailure(ErrorCode.FORBIDDEN_PATH, "'" + path + "' resolves outside the base directory");
         }
-        return real;
+        return file;
+    }
+
+    /**
+     * What a failure to look a path up means, told by the exception's type: missing is {@code NOT_FOUND},
+     * a directory on the way without search permission {@code FORBIDDEN_PATH} (neither changes on a
+     * retry); anything else, a disk's I/O error say, is {@code IO_ERROR} and transient, as that code is
+     * documented (it used to be raised here as permanent).
+     */
+    static TaskFailure failure(IOException e, String path) {
+        if (e instanceof NoSuchFileException) {
+            return new TaskFailure(ErrorCode.NOT_FOUND, "no file '" + path + "'");
+        }
+        if (e instanceof AccessDeniedException) {
+            return new TaskFailure(ErrorCode.FORBIDDEN_PATH, "no permission to reach '" + path + "' (a directory on the way may not be searched)", e);
+        }
+        return TaskFailure.transientFailure(ErrorCode.IO_ERROR, "cannot resolve '" + path + "': " + e.getMessage(), e);
     }
 
     private Path baseReal() {
@@ -180,19 +177,11 @@ public class FileGuard {
         }
     }
 
-    private static int hardLinks(Path real) {
+    private static int hardLinks(Path real, String path) {
         try {
-            return (Integer) Files.getAttribute(real, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
-        } catch (UnsupportedOperationException | IllegalArgumentException | IOException e) {
-            return 1; // not a POSIX file system: no hard links to worry about here
-        }
-    }
-
-    private static BasicFileAttributes attributes(Path real, String path) {
-        try {
-            return Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            return NoFollowOpener.hardLinks(real, null);
         } catch (IOException e) {
-            throw new TaskFailure(ErrorCode.IO_ERROR, "cannot read '" + path + "': " + e.getMessage(), e);
+            throw failure(e, path);
         }
     }
 }

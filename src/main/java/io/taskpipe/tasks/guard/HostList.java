@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * A configured list of hosts: names ({@code api.example.com}, or {@code *.example.com} for its
@@ -16,13 +17,33 @@ final class HostList {
 
     HostList(List<String> entries) {
         for (String entry : entries) {
-            String trimmed = entry.trim().toLowerCase(Locale.ROOT);
-            if (Cidr.isLiteral(trimmed)) {
-                blocks.add(Cidr.parse(trimmed));
-            } else if (!trimmed.isEmpty()) {
-                names.add(trimmed);
+            Optional<Cidr> block = block(entry);
+            String name = canonical(entry.trim());
+            if (block.isPresent()) {
+                blocks.add(block.get());
+            } else if (!name.isEmpty()) {
+                names.add(name);
             }
         }
+    }
+
+    /**
+     * A host name as the lists compare it: lower case, without IPv6 brackets, and without the trailing
+     * dot of a fully qualified name ({@code api.example.com.} is {@code api.example.com}; left on, it
+     * would slip past the denylist).
+     */
+    static String canonical(String host) {
+        String name = host.toLowerCase(Locale.ROOT);
+        if (name.startsWith("[") && name.endsWith("]")) {
+            name = name.substring(1, name.length() - 1);
+        }
+        return name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
+    }
+
+    /** The address block an entry names, if it is one. */
+    static Optional<Cidr> block(String entry) {
+        String trimmed = entry.trim().toLowerCase(Locale.ROOT);
+        return Cidr.isLiteral(trimmed) ? Optional.of(Cidr.parse(trimmed)) : Optional.empty();
     }
 
     boolean isEmpty() {

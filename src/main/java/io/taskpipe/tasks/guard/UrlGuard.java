@@ -1,15 +1,16 @@
 package io.taskpipe.tasks.guard;
 
 import io.taskpipe.config.TaskpipeConfig;
+import io.taskpipe.config.UrlsConfig;
 import io.taskpipe.contract.ErrorCode;
 import io.taskpipe.tasks.TaskFailure;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -25,25 +26,9 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class UrlGuard {
 
-    /** Blocks that are never fetched unless explicitly allowed, with the reason given. */
-    private static final List<Denied> DENIED = List.of(
-            new Denied(Cidr.parse("0.0.0.0/8"), "an unspecified (\"this network\") address"),
-            new Denied(Cidr.parse("10.0.0.0/8"), "a private address"),
-            new Denied(Cidr.parse("100.64.0.0/10"), "a carrier-grade NAT address"),
-            new Denied(Cidr.parse("127.0.0.0/8"), "a loopback address"),
-            new Denied(Cidr.parse("169.254.0.0/16"), "a link-local address (cloud metadata lives here)"),
-            new Denied(Cidr.parse("172.16.0.0/12"), "a private address"),
-            new Denied(Cidr.parse("192.0.0.0/24"), "an IETF protocol assignment address"),
-            new Denied(Cidr.parse("192.168.0.0/16"), "a private address"),
-            new Denied(Cidr.parse("198.18.0.0/15"), "a benchmarking address"),
-            new Denied(Cidr.parse("224.0.0.0/4"), "a multicast address"),
-            new Denied(Cidr.parse("240.0.0.0/4"), "a reserved address"),
-            new Denied(Cidr.parse("::/128"), "an unspecified address"),
-            new Denied(Cidr.parse("::1/128"), "a loopback address"),
-            new Denied(Cidr.parse("fc00::/7"), "a unique-local address"),
-            new Denied(Cidr.parse("fe80::/10"), "a link-local address"),
-            new Denied(Cidr.parse("fec0::/10"), "a site-local address"),
-            new Denied(Cidr.parse("ff00::/8"), "a multicast address"));
+    /** The widest allowlisted blocks: see {@link #settingsProblems}. */
+    static final int WIDEST_IPV4 = 8;
+    static final int WIDEST_IPV6 = 16;
 
     private static final Pattern AMBIGUOUS_NUMERIC = Pattern.compile("(?i)((0x[0-9a-f]*|[0-9]+)\\.){0,3}(0x[0-9a-f]*|[0-9]+)");
     private static final Pattern CANONICAL_IPV4 = Pattern.compile("((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])");
@@ -68,10 +53,48 @@ public class UrlGuard {
 
     /** A guard that resolves names with {@code lookup} (tests stand in for DNS with it). */
     public UrlGuard(List<String> allowHosts, List<String> denyHosts, boolean allowLoopback, HostLookup lookup) {
+        List<String> problems = settingsProblems(allowHosts, denyHosts);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
+        }
         this.allowed = new HostList(allowHosts);
         this.denied = new HostList(denyHosts);
         this.allowLoopback = allowLoopback;
         this.lookup = lookup;
+    }
+
+    /** What is wrong with the URL settings, for the start check: see {@link #settingsProblems(List, List)}. */
+    public static List<String> settingsProblems(UrlsConfig urls) {
+        return settingsProblems(urls.allowHosts().orElse(List.of()), urls.denyHosts().orElse(List.of()));
+    }
+
+    /**
+     * What is wrong with these lists, for the start check: an entry with a {@code /} that is no CIDR
+     * (it would silently count as a host name), and an allowlisted block wider than /{@value #WIDEST_IPV4}
+     * (IPv4) or /{@value #WIDEST_IPV6} (IPv6). An allowed block lifts the address denials inside it, so
+     * {@code 0.0.0.0/0} or {@code ::/0} would lift them all, loopback and cloud metadata included; the
+     * widest denied block that is a single kind of network is a /8, and no deliberate exception needs more.
+     */
+    public static List<String> settingsProblems(List<String> allowHosts, List<String> denyHosts) {
+        List<String> problems = new ArrayList<>();
+        for (String entry : allowHosts) {
+            HostList.block(entry).ifPresentOrElse(block -> {
+                int widest = block.network().length == 4 ? WIDEST_IPV4 : WIDEST_IPV6;
+                if (block.prefix() < widest) {
+                    problems.add("taskpipe.urls.allow-hosts entry '" + entry.trim() + "' is wider than /" + widest
+                            + ": an allowed block lifts the address denials (loopback, private, metadata) for all of it; list the narrower"
+                            + " blocks you mean, or leave the allowlist empty to allow every public address");
+                }
+            }, () -> notACidr(problems, "taskpipe.urls.allow-hosts", entry));
+        }
+        denyHosts.forEach(entry -> notACidr(problems, "taskpipe.urls.deny-hosts", entry));
+        return problems;
+    }
+
+    private static void notACidr(List<String> problems, String key, String entry) {
+        if (entry.contains("/") && HostList.block(entry).isEmpty()) {
+            problems.add(key + " entry '" + entry.trim() + "' is not a CIDR (address/prefix length)");
+        }
     }
 
     /** How a host name becomes addresses: the machine's resolver unless a test says otherwise. */
@@ -107,9 +130,9 @@ public class UrlGuard {
      * opens, IP literals included, and connects only to the addresses returned.
      */
     public List<InetAddress> resolveAllowed(String rawHost) {
-        String host = rawHost.toLowerCase(Locale.ROOT);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
+        String host = HostList.canonical(rawHost);
+        if (host.isEmpty() || host.startsWith(".") || host.endsWith(".") || host.contains("..")) {
+            throw forbidden("host '" + rawHost + "' has an empty label");
         }
         if (AMBIGUOUS_NUMERIC.matcher(host).matches() && !CANONICAL_IPV4.matcher(host).matches()) {
             // 127.1, 2130706433, 0177.0.0.1, 0x7f000001: parsers disagree on these (the JDK reads 0177 as 177)
@@ -120,16 +143,16 @@ public class UrlGuard {
         }
         List<InetAddress> addresses = resolve(host);
         for (InetAddress address : addresses) {
-            if (denied.contains(address)) {
-                throw forbidden("host '" + host + "' resolves to " + address.getHostAddress() + ", on the denylist (taskpipe.urls.deny-hosts)");
+            if (denied.contains(address) || denied.contains(AddressRules.judged(address))) {
+                throw forbidden("host '" + host + "' resolves to " + described(address) + ", on the denylist (taskpipe.urls.deny-hosts)");
             }
-            String denied = deniedReason(address);
-            if (denied != null) {
-                throw forbidden("host '" + host + "' resolves to " + address.getHostAddress() + ", " + denied);
+            String reason = deniedReason(address);
+            if (reason != null) {
+                throw forbidden("host '" + host + "' resolves to " + described(address) + ", " + reason);
             }
         }
-        boolean listed = Cidr.isLiteral(host) ? allowed.contains(Cidr.address(host)) : allowed.hasName(host)
-                || addresses.stream().allMatch(allowed::contains);
+        boolean listed = Cidr.isLiteral(host) ? allows(Cidr.address(host)) : allowed.hasName(host)
+                || addresses.stream().allMatch(this::allows);
         if (!allowed.isEmpty() && !listed) {
             throw forbidden("host '" + host + "' is not on the allowlist (taskpipe.urls.allow-hosts)");
         }
@@ -138,39 +161,27 @@ public class UrlGuard {
 
     /** Why an address may not be fetched, or null when it may. */
     String deniedReason(InetAddress address) {
-        if (allowed.contains(address)) {
+        if (allows(address)) {
             return null;
         }
-        InetAddress effective = embeddedIpv4(address);
-        if (effective.isLoopbackAddress() && allowLoopback) {
+        InetAddress judged = AddressRules.judged(address);
+        if (judged.isLoopbackAddress() && allowLoopback) {
             return null;
         }
-        for (Denied denied : DENIED) {
-            if (denied.block().contains(effective)) {
-                return denied.reason();
-            }
-        }
-        return null;
+        return AddressRules.deniedReason(judged);
     }
 
-    /** IPv6 forms that carry an IPv4 address (IPv4-compatible, NAT64) are judged by that address. */
-    private static InetAddress embeddedIpv4(InetAddress address) {
-        if (address instanceof Inet6Address v6) {
-            byte[] b = v6.getAddress();
-            boolean compatible = true;
-            for (int i = 0; i < 12; i++) {
-                compatible &= b[i] == 0;
-            }
-            boolean nat64 = (b[0] & 0xff) == 0x00 && (b[1] & 0xff) == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b;
-            if (compatible && !(b[12] == 0 && b[13] == 0 && b[14] == 0) || nat64) {
-                try {
-                    return InetAddress.getByAddress(new byte[] {b[12], b[13], b[14], b[15]});
-                } catch (UnknownHostException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        }
-        return address;
+    /**
+     * Whether an allowed block holds an address; one that carries an IPv4 address counts as that, so
+     * allowing {@code 64:ff9b::/96} does not lift the denials of every IPv4 address behind it.
+     */
+    private boolean allows(InetAddress address) {
+        return allowed.contains(AddressRules.judged(address));
+    }
+
+    private static String described(InetAddress address) {
+        InetAddress judged = AddressRules.judged(address);
+        return address.getHostAddress() + (judged == address ? "" : " (which carries " + judged.getHostAddress() + ")");
     }
 
     private List<InetAddress> resolve(String host) {
@@ -189,6 +200,4 @@ public class UrlGuard {
         return new TaskFailure(ErrorCode.FORBIDDEN_URL, "forbidden: " + why);
     }
 
-    private record Denied(Cidr block, String reason) {
-    }
 }

@@ -17,6 +17,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
 import java.util.zip.CRC32;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,7 +33,11 @@ class ThumbnailTaskTest {
     Path dir;
 
     private ThumbnailTask task() {
-        return new ThumbnailTask(new FileGuard(dir, 1 << 30));
+        return task(1L << 30);
+    }
+
+    private ThumbnailTask task(long maxThumbnailBytes) {
+        return new ThumbnailTask(new FileGuard(dir, 1 << 30), maxThumbnailBytes);
     }
 
     private void png(String name, BufferedImage image) throws IOException {
@@ -39,8 +45,12 @@ class ThumbnailTaskTest {
     }
 
     private ErrorCode failure(String path, int width) {
+        return failure(task(), path, width);
+    }
+
+    private ErrorCode failure(ThumbnailTask task, String path, int width) {
         try {
-            task().run(new ThumbnailTask.Params(path, width), LATER);
+            task.run(new ThumbnailTask.Params(path, width), LATER);
         } catch (TaskFailure e) {
             assertThat(e.isTransient()).as("bad input is not transient").isFalse();
             return e.code();
@@ -117,5 +127,46 @@ class ThumbnailTaskTest {
         crc.update(type.getBytes(StandardCharsets.US_ASCII));
         crc.update(data);
         png.putInt(data.length).put(type.getBytes(StandardCharsets.US_ASCII)).put(data).putInt((int) crc.getValue());
+    }
+
+    @Test
+    void aThumbnailIsNotMadeOfAThumbnail() throws Exception {
+        png("wide.png", noise(64, 32));
+        String thumbnail = task().run(new ThumbnailTask.Params("wide.png", 32), LATER).path();
+        assertThat(thumbnail).isEqualTo("wide.thumb-32.png");
+        assertThat(failure(thumbnail, 16)).isEqualTo(ErrorCode.INVALID_PARAMS);
+        Files.createSymbolicLink(dir.resolve("alias.png"), dir.resolve(thumbnail)); // judged by what it is, not what it is called
+        assertThat(failure("alias.png", 16)).isEqualTo(ErrorCode.INVALID_PARAMS);
+        assertThat(thumbnails()).containsExactly("wide.thumb-32.png");
+    }
+
+    @Test
+    void thumbnailsTakeNoMoreDiskThanTheirBudget() throws Exception {
+        png("wide.png", noise(256, 128));
+        long first = task().run(new ThumbnailTask.Params("wide.png", 128), LATER).bytes();
+        ThumbnailTask budgeted = task(first + 1_000); // room for a 4 px thumbnail (about 100 bytes), not for a 127 px one
+        assertThat(budgeted.run(new ThumbnailTask.Params("wide.png", 128), LATER).bytes())
+                .as("writing the same thumbnail again replaces it: no more disk").isEqualTo(first);
+        assertThat(failure(budgeted, "wide.png", 127)).isEqualTo(ErrorCode.TOO_LARGE);
+        assertThat(thumbnails()).as("nothing of the refused thumbnail left behind").containsExactly("wide.thumb-128.png");
+        assertThat(budgeted.run(new ThumbnailTask.Params("wide.png", 4), LATER).width()).as("a small one still fits").isEqualTo(4);
+    }
+
+    /** An image that compresses badly, so thumbnails of different widths differ in size. */
+    private static BufferedImage noise(int width, int height) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        java.util.Random random = new java.util.Random(42);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                image.setRGB(x, y, random.nextInt());
+            }
+        }
+        return image;
+    }
+
+    private List<String> thumbnails() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(file -> file.getFileName().toString()).filter(name -> name.contains(".thumb-")).sorted().toList();
+        }
     }
 }
