@@ -196,6 +196,7 @@ class KafkaAclIT {
         Map<String, String> properties = new HashMap<>();
         kafka.user(role.user(), PASSWORDS.get(role)).forEach((key, value) -> properties.put("kafka." + key, value.toString()));
         properties.put("taskpipe.topics.create", "false");
+        properties.put("taskpipe.api.insecure", "true"); // the task API's keys are AccessIT's subject
         return AppProcess.of(name, profile, properties, List.of(), Topology.LOGS);
     }
 
