@@ -128,14 +128,14 @@ public class TasksResource {
         if (records.isEmpty()) {
             return badRequest(List.of(new Problem(0, ErrorCode.INVALID_TASK, "no tasks in the request")));
         }
-        List<String> taken = view.claim(ids, principal());
-        if (!taken.isEmpty()) {
+        ResultsView.Claim claim = view.claim(ids, principal());
+        if (!claim.taken().isEmpty()) {
             return Response.status(Response.Status.CONFLICT).entity(Map.of("error", "another principal uses these task ids;"
-                    + " nothing of this request was published", "ids", taken)).build();
+                    + " nothing of this request was published", "ids", claim.taken())).build();
         }
         BatchPublisher.Result published = batches.publish(records);
         if (published != BatchPublisher.Result.PUBLISHED) {
-            view.unclaim(ids, principal());
+            view.unclaim(claim.claimed(), principal());
         }
         return switch (published) {
             case PUBLISHED -> Response.accepted(Map.of("ids", ids, "topic", config.topics().tasks())).build();

@@ -79,10 +79,14 @@ public class ResultsView {
     }
 
     /**
-     * Claims task ids for {@code principal}, all or none: answers the ids another principal already uses
-     * (and claims nothing), or an empty list once every id is this principal's or free and now claimed.
+     * What a submission's claim found: the ids another principal already uses (then nothing was claimed),
+     * or the ids it claimed afresh (those it already held are not among them).
      */
-    public synchronized List<String> claim(List<String> taskIds, String principal) {
+    public record Claim(List<String> taken, List<String> claimed) {
+    }
+
+    /** Claims task ids for {@code principal}, all or none. */
+    public synchronized Claim claim(List<String> taskIds, String principal) {
         List<String> taken = new ArrayList<>();
         for (String taskId : taskIds) {
             Entry entry = byTaskId.get(taskId);
@@ -90,17 +94,19 @@ public class ResultsView {
                 taken.add(taskId);
             }
         }
+        List<String> claimed = new ArrayList<>();
         if (taken.isEmpty()) {
             taskIds.forEach(taskId -> {
                 if (!byTaskId.containsKey(taskId)) {
                     put(taskId, new Entry(principal, null));
+                    claimed.add(taskId);
                 }
             });
         }
-        return taken;
+        return new Claim(taken, claimed);
     }
 
-    /** Gives back claims that no result followed (a submission that was not published). */
+    /** Gives back a submission's fresh claims when it was not published (and no result came meanwhile). */
     public synchronized void unclaim(List<String> taskIds, String principal) {
         taskIds.forEach(taskId -> {
             Entry entry = byTaskId.get(taskId);

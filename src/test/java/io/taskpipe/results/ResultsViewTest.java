@@ -73,25 +73,35 @@ class ResultsViewTest {
     @Test
     void anIdInUseIsRefusedToOthersWholeBatchOrNothing() {
         ResultsView view = new ResultsView(1 << 20, result -> { });
-        assertThat(view.claim(List.of("x", "y"), "alice")).isEmpty();
-        assertThat(view.claim(List.of("z", "y"), "bob")).as("y is alice's, still without a result").containsExactly("y");
-        assertThat(view.claim(List.of("z"), "alice")).as("bob's refused batch claimed nothing, z included").isEmpty();
+        assertThat(view.claim(List.of("x", "y"), "alice").claimed()).containsExactly("x", "y");
+        assertThat(view.claim(List.of("z", "y"), "bob").taken()).as("y is alice's, still without a result").containsExactly("y");
+        assertThat(view.claim(List.of("z"), "alice").taken()).as("bob's refused batch claimed nothing, z included").isEmpty();
         view.onResult(result("x", "SUCCEEDED"), "alice");
-        assertThat(view.claim(List.of("x"), "bob")).as("x has alice's result now").containsExactly("x");
-        assertThat(view.claim(List.of("x", "y"), "alice")).as("a principal may submit its own ids again").isEmpty();
+        assertThat(view.claim(List.of("x"), "bob").taken()).as("x has alice's result now").containsExactly("x");
+        ResultsView.Claim again = view.claim(List.of("x", "y"), "alice");
+        assertThat(again.taken()).as("a principal may submit its own ids again").isEmpty();
+        assertThat(again.claimed()).as("which it already held").isEmpty();
         assertThat(view.get("y", "alice", false)).as("a claim is no result").isEmpty();
     }
 
     @Test
     void aClaimWithoutAPublishedTaskIsGivenBack() {
         ResultsView view = new ResultsView(1 << 20, result -> { });
-        view.claim(List.of("x"), "alice");
+        view.unclaim(view.claim(List.of("x"), "alice").claimed(), "alice");
+        assertThat(view.claim(List.of("x"), "bob").taken()).isEmpty();
         view.unclaim(List.of("x"), "alice");
-        assertThat(view.claim(List.of("x"), "bob")).isEmpty();
-        view.unclaim(List.of("x"), "alice");
-        assertThat(view.claim(List.of("x"), "alice")).as("alice cannot give back bob's claim").containsExactly("x");
+        assertThat(view.claim(List.of("x"), "alice").taken()).as("alice cannot give back bob's claim").containsExactly("x");
         assertThat(view.bytes()).isPositive();
         view.unclaim(List.of("x"), "bob");
         assertThat(view.bytes()).isZero();
+    }
+
+    @Test
+    void aFailedResubmissionKeepsTheEarlierClaim() {
+        ResultsView view = new ResultsView(1 << 20, result -> { });
+        view.claim(List.of("x"), "alice"); // published; its result still to come
+        view.unclaim(view.claim(List.of("x", "y"), "alice").claimed(), "alice"); // a second request that failed
+        assertThat(view.claim(List.of("x"), "bob").taken()).as("x stays alice's").containsExactly("x");
+        assertThat(view.claim(List.of("y"), "bob").taken()).as("y was the failed request's alone").isEmpty();
     }
 }
