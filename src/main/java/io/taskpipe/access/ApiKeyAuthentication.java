@@ -10,11 +10,14 @@ import io.taskpipe.config.TaskpipeConfig;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * {@code Authorization: Bearer <key>} against {@code taskpipe.api.keys}. A request without the header is
  * anonymous (the HTTP permissions in {@code application.properties} then answer {@code 401} wherever a role
- * is needed); a wrong key answers {@code 401} at once. Without any configured key every caller is
+ * is needed); a wrong key answers {@code 401} at once, unless an identity provider is configured
+ * ({@code quarkus.oidc.tenant-enabled}): then a token that is no key is left to {@code quarkus-oidc},
+ * which this mechanism runs before. Without any configured key or provider every caller is
  * {@code local} with every role: the process is then either on loopback or explicitly insecure
  * ({@link io.taskpipe.config.SettingsCheck} refuses anything else).
  */
@@ -24,14 +27,17 @@ public class ApiKeyAuthentication implements HttpAuthenticationMechanism {
     private static final String BEARER = "bearer ";
 
     private final ApiKeys keys;
+    private final boolean identityProvider;
 
-    public ApiKeyAuthentication(TaskpipeConfig config) {
+    public ApiKeyAuthentication(TaskpipeConfig config,
+                                @ConfigProperty(name = "quarkus.oidc.tenant-enabled", defaultValue = "false") boolean identityProvider) {
         this.keys = new ApiKeys(config.api().keys());
+        this.identityProvider = identityProvider;
     }
 
     @Override
     public Uni<SecurityIdentity> authenticate(RoutingContext context, IdentityProviderManager identities) {
-        if (keys.none()) {
+        if (keys.none() && !identityProvider) {
             return Uni.createFrom().item(ApiKeys.LOCAL);
         }
         String header = context.request().getHeader(HttpHeaders.AUTHORIZATION);
@@ -43,7 +49,17 @@ public class ApiKeyAuthentication implements HttpAuthenticationMechanism {
         }
         return keys.identify(header.substring(BEARER.length()).strip())
                 .map(identity -> Uni.createFrom().item(identity))
-                .orElseGet(() -> Uni.createFrom().failure(new AuthenticationFailedException("unknown API key")));
+                .orElseGet(() -> identityProvider ? Uni.createFrom().nullItem()
+                        : Uni.createFrom().failure(new AuthenticationFailedException("unknown API key")));
+    }
+
+    /**
+     * Before {@code quarkus-oidc}'s bearer mechanism (mechanisms run highest priority first, and its priority
+     * is just above the default), which would refuse a key as a malformed token.
+     */
+    @Override
+    public int getPriority() {
+        return DEFAULT_PRIORITY + 100;
     }
 
     @Override

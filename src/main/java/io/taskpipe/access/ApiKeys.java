@@ -55,9 +55,6 @@ final class ApiKeys {
     private static SecurityIdentity identity(String name, Set<ApiRole> roles) {
         QuarkusSecurityIdentity.Builder builder = QuarkusSecurityIdentity.builder().setPrincipal(new QuarkusPrincipal(name));
         roles.forEach(role -> builder.addRole(role.role()));
-        if (roles.contains(ApiRole.ADMIN)) {
-            EnumSet.allOf(ApiRole.class).forEach(role -> builder.addRole(role.role()));
-        }
         return builder.build();
     }
 }

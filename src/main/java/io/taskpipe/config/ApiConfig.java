@@ -13,16 +13,16 @@ public interface ApiConfig {
     /**
      * API keys by principal name: {@code taskpipe.api.keys."<name>".sha256} is the SHA-256 of the key (64
      * hex digits; the key itself is never stored) and {@code .roles} its roles ({@code submit}, {@code read},
-     * {@code admin}). A caller sends the key as
-     * {@code Authorization: Bearer <key>}. Without any key every caller is the principal {@code local} with
-     * every role, which only the all-in-one mode on loopback allows, unless {@code taskpipe.api.insecure}.
+     * {@code admin}). A caller sends the key as {@code Authorization: Bearer <key>}. Without any key (or
+     * identity provider, {@code quarkus.oidc.*}) every caller is the principal {@code local} with every
+     * role, which only the all-in-one mode on loopback allows, unless {@code taskpipe.api.insecure}.
      */
     @Valid
     Map<String, ApiKeyConfig> keys();
 
     /**
      * Lets a {@code dispatcher}, or an all-in-one process listening beyond loopback, start without API
-     * keys: anyone who reaches its port may then submit tasks and read every result. Logged as a warning
+     * keys or identity provider: anyone who reaches its port may then submit tasks and read every result. Logged as a warning
      * at start.
      */
     @WithDefault("false")

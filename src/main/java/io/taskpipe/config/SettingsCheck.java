@@ -1,5 +1,6 @@
 package io.taskpipe.config;
 
+import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 import java.time.Duration;
@@ -26,8 +27,9 @@ public final class SettingsCheck {
     public static void verify(TaskpipeConfig config, List<String> found) {
         List<String> problems = new ArrayList<>(problems(config));
         problems.addAll(found);
-        openApi(config, ConfigProvider.getConfig().getOptionalValue("quarkus.http.host", String.class).orElse("0.0.0.0"))
-                .ifPresent(problems::add);
+        Config quarkus = ConfigProvider.getConfig();
+        openApi(config, quarkus.getOptionalValue("quarkus.http.host", String.class).orElse("0.0.0.0"),
+                quarkus.getOptionalValue("quarkus.oidc.tenant-enabled", Boolean.class).orElse(false)).ifPresent(problems::add);
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("taskpipe cannot start with these settings:\n  - " + String.join("\n  - ", problems));
         }
@@ -78,12 +80,13 @@ public final class SettingsCheck {
      * reads every result, so only an all-in-one process on loopback (a developer's machine) may run without
      * them, unless {@code taskpipe.api.insecure} says so. A cpu-worker serves no task API.
      */
-    static Optional<String> openApi(TaskpipeConfig config, String httpHost) {
-        if (!config.api().keys().isEmpty() || config.api().insecure() || config.role() == TaskpipeConfig.Role.CPU_WORKER) {
+    static Optional<String> openApi(TaskpipeConfig config, String httpHost, boolean identityProvider) {
+        if (!config.api().keys().isEmpty() || identityProvider || config.api().insecure() || config.role() == TaskpipeConfig.Role.CPU_WORKER) {
             return Optional.empty();
         }
         if (config.role() == TaskpipeConfig.Role.DISPATCHER) {
             return Optional.of("a dispatcher's task API needs API keys (taskpipe.api.keys.\"<name>\".sha256 and .roles, see docs/security.md)"
+                    + " or an identity provider (quarkus.oidc.tenant-enabled, quarkus.oidc.auth-server-url)"
                     + ", or taskpipe.api.insecure=true to let anyone who reaches port 8080 submit tasks and read every result");
         }
         if (!loopback(httpHost)) {

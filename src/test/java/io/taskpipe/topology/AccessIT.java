@@ -1,6 +1,7 @@
 package io.taskpipe.topology;
 
 import io.taskpipe.embedded.LocalProcesses;
+import io.taskpipe.testing.IdentityProvider;
 import io.taskpipe.testing.KafkaBroker;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,8 +33,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * Who may submit and read, on a dispatcher and a cpu-worker started from the jar with API keys read from
  * a file (as a Kubernetes Secret mounts them): every refusal of the task API by status, a principal's
- * results kept from others, its ids kept from others; a cpu-worker serving no task API; and the
- * all-in-one mode listening on loopback only, its broker and its cpu-worker child too.
+ * results kept from others, its ids kept from others; a cpu-worker serving no task API; a second
+ * dispatcher that also trusts an identity provider's tokens; and the all-in-one mode listening on
+ * loopback only, its broker and its cpu-worker child too.
  */
 class AccessIT {
 
@@ -49,6 +51,8 @@ class AccessIT {
     private static Topology topology;
     private static AppProcess dispatcher;
     private static AppProcess worker;
+    private static IdentityProvider issuer;
+    private static AppProcess withTokens;
 
     @BeforeAll
     static void deploy(@TempDir Path dir) throws IOException {
@@ -64,6 +68,11 @@ class AccessIT {
         Topology.Deployment deployment = topology.deploy("dispatcher", "worker");
         dispatcher = deployment.dispatcher();
         worker = deployment.workers().getFirst();
+        issuer = new IdentityProvider();
+        withTokens = topology.with("quarkus.oidc.tenant-enabled", "true")
+                .with("quarkus.oidc.auth-server-url", issuer.issuer())
+                .with("quarkus.oidc.client-id", "taskpipe")
+                .dispatcher("dispatcher-oidc");
     }
 
     @AfterAll
@@ -71,6 +80,29 @@ class AccessIT {
         if (topology != null) {
             topology.close();
         }
+        if (issuer != null) {
+            issuer.close();
+        }
+    }
+
+    @Test
+    void anIdentityProvidersTokensCarryTheirRolesBesideTheKeys() {
+        String carol = "Bearer " + issuer.token("carol", List.of("submit", "read"));
+        String dave = "Bearer " + issuer.token("dave", List.of("read"));
+        String task = id("carol-1");
+        assertThat(call(withTokens, "POST", "/tasks", carol, sleep(task)).statusCode()).isEqualTo(202);
+        await(task).atMost(Duration.ofSeconds(60))
+                .until(() -> call(withTokens, "GET", "/tasks/" + task, carol, null).statusCode() == 200);
+        assertThat(call(withTokens, "GET", "/tasks/" + task, dave, null).statusCode()).as("another subject's result").isEqualTo(404);
+        assertThat(call(withTokens, "POST", "/tasks", dave, sleep(id("dave-1"))).statusCode()).as("read only").isEqualTo(403);
+        assertThat(call(withTokens, "POST", "/tasks", bearer("alice"), sleep(id("alice-beside-tokens"))).statusCode())
+                .as("a key beside the tokens").isEqualTo(202);
+        assertThat(call(withTokens, "POST", "/tasks", "Bearer " + issuer.forged("carol", List.of("admin")), sleep(id("forged"))).statusCode())
+                .as("signed by a key the issuer never published").isEqualTo(401);
+        assertThat(call(withTokens, "POST", "/tasks", "Bearer " + issuer.expired("carol", List.of("submit")), sleep(id("expired"))).statusCode())
+                .as("expired").isEqualTo(401);
+        assertThat(call(withTokens, "POST", "/tasks", "Bearer not-a-key-nor-a-token", sleep(id("neither"))).statusCode()).isEqualTo(401);
+        assertThat(call(withTokens, "POST", "/tasks", null, sleep(id("anonymous"))).statusCode()).isEqualTo(401);
     }
 
     @Test
