@@ -21,6 +21,15 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 import java.io.IOException;
@@ -41,7 +50,15 @@ import java.util.concurrent.Semaphore;
  * {@code GET /tasks/{id}}: the task's result once it exists ({@code 404} until then).
  */
 @Path("/tasks")
+@Tag(name = "tasks", description = "Submit tasks and read their results.")
+@SecurityScheme(securitySchemeName = "bearer", type = SecuritySchemeType.HTTP, scheme = "bearer",
+        description = "An API key (taskpipe.api.keys) or an identity provider's access token")
+@SecurityRequirement(name = "bearer")
 public class TasksResource {
+
+    /** The contract's JSON Schemas, served beside the API (src/main/resources/META-INF/resources/schema). */
+    static final String TASK_SCHEMA = "/schema/task-v1.json";
+    static final String RESULT_SCHEMA = "/schema/result-v1.json";
 
     /** One invalid task of a submission. */
     public record Problem(int index, ErrorCode code, String message) {
@@ -67,6 +84,17 @@ public class TasksResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Submit one task, or a JSON array of tasks, all or nothing (role submit)")
+    @RequestBody(required = true, description = "A task, or an array of tasks; an id is generated where none is given",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = TASK_SCHEMA)))
+    @APIResponse(responseCode = "202", description = "Every task is durable in the tasks topic: {\"ids\": [...], \"topic\": ...}")
+    @APIResponse(responseCode = "400", description = "Invalid tasks, each with its index, code and reason; nothing published")
+    @APIResponse(responseCode = "401", description = "No valid key or token")
+    @APIResponse(responseCode = "403", description = "The caller lacks the role submit")
+    @APIResponse(responseCode = "409", description = "Another principal uses some of the ids; nothing published")
+    @APIResponse(responseCode = "413", description = "More tasks than taskpipe.api.max-tasks, or a body over the HTTP limit")
+    @APIResponse(responseCode = "429", description = "Too many request bytes in flight; retry after Retry-After")
+    @APIResponse(responseCode = "503", description = "No publisher free or the broker refused; nothing published; retry after Retry-After")
     public Response submit(byte[] body) {
         int kib = (int) Math.min(config.api().maxInFlightBytes() / 1024, body.length / 1024 + 1);
         if (!inFlightKib.tryAcquire(kib)) {
@@ -151,6 +179,12 @@ public class TasksResource {
     @GET
     @Path("/{id}")
     @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "A task's result, to the principal that submitted it or an admin (role read)")
+    @APIResponse(responseCode = "200", description = "The result",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = RESULT_SCHEMA)))
+    @APIResponse(responseCode = "401", description = "No valid key or token")
+    @APIResponse(responseCode = "403", description = "The caller lacks the role read")
+    @APIResponse(responseCode = "404", description = "No result yet, or the task is another principal's")
     public Response result(@PathParam("id") String id) {
         return view.get(id, principal(), caller.hasRole(ApiRole.ADMIN.role()))
                 .map(json -> Response.ok(json).build())
