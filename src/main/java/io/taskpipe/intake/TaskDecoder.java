@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.taskpipe.config.TaskpipeConfig;
+import io.taskpipe.contract.CloudEvents;
 import io.taskpipe.contract.ErrorCode;
 import io.taskpipe.contract.RecordSize;
 import io.taskpipe.contract.Rejection;
@@ -36,7 +37,8 @@ import java.util.stream.Collectors;
 
 /**
  * Turns a record's bytes (or a REST body's JSON) into a task ready to run, or into a rejection whose
- * reason names the offending field. Every lane and the REST endpoint decode through this one class.
+ * reason names the offending field. Every lane and the REST endpoint decode through this one class; a
+ * record may also be a CloudEvent in binary mode ({@link EventTasks}).
  */
 @ApplicationScoped
 public class TaskDecoder {
@@ -71,7 +73,32 @@ public class TaskDecoder {
         if (keyProblem != null) {
             return rejected(ErrorCode.INVALID_KEY, keyProblem, readableId(record.value()), null, null);
         }
-        return decode(record.value(), record.key());
+        CloudEvents.Event event = CloudEvents.read(record.headers());
+        return event == null ? decode(record.value(), record.key()) : decodeEvent(event, record.value(), record.key());
+    }
+
+    /** A task that arrived as a CloudEvent ({@link EventTasks} says how its attributes and data make the task). */
+    private Decoded decodeEvent(CloudEvents.Event event, byte[] value, String recordKey) {
+        String readableId = event.id() == null || event.id().isBlank() ? null : TaskResult.cut(event.id(), Keys.MAX_LENGTH);
+        String readableType = event.type() != null && types.find(event.type()).isPresent() ? event.type() : null;
+        JsonNode data = null;
+        if (value != null) {
+            try {
+                data = TaskJson.MAPPER.readTree(value);
+            } catch (StreamConstraintsException e) {
+                return rejected(ErrorCode.PAYLOAD_TOO_LARGE, "the event's data exceeds a JSON limit: " + e.getOriginalMessage(),
+                        readableId, readableType, recordKey);
+            } catch (IOException e) {
+                return rejected(ErrorCode.MALFORMED_JSON, "the event's data is not valid JSON: " + oneLine(e), readableId, readableType, recordKey);
+            }
+        }
+        ObjectNode task;
+        try {
+            task = EventTasks.task(event, data, type -> types.find(type).isPresent());
+        } catch (TaskFailure e) {
+            return rejected(e.code(), e.getMessage(), readableId, readableType, recordKey);
+        }
+        return decode(task, recordKey);
     }
 
     /** Whether a task submitted over HTTP, published as {@code value} with its key, stays within the lanes' size limit. */

@@ -1,19 +1,22 @@
 package io.taskpipe.results;
 
+import io.taskpipe.contract.CloudEvents;
 import io.taskpipe.contract.ErrorCode;
 import io.taskpipe.contract.Headers;
 import io.taskpipe.contract.RecordSize;
+import io.taskpipe.contract.TaskJson;
 import io.taskpipe.contract.TaskResult;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Arrays;
 
 /**
- * Dead letters: the original record (key, bytes and headers) on the dead-letter topic, with why in
- * headers ({@code taskpipe-dlq-*}: code, reason, exception class, where it was read, its timestamp, its
+ * Dead letters: the original record (key, bytes and headers) on the dead-letter topic, as a CloudEvent
+ * of its own (its {@code ce_*} headers replace the original's), with why in headers ({@code taskpipe-dlq-*}: code, reason, exception class, where it was read, its timestamp, its
  * attempts). In three sizes, for when the broker refuses the larger one: whole; cut (the original's
  * headers dropped, its key and value cut); bare (only taskpipe's headers). The original's topic,
  * partition and offset are in every size, so the record can always be found again.
@@ -64,6 +67,8 @@ final class Letters {
     }
 
     private ProducerRecord<String, byte[]> letter(String key, byte[] value, RecordHeaders headers, ConsumerRecord<String, byte[]> original, Why why) {
+        CloudEvents.write(headers, "dead-letter/" + original.topic() + "/" + original.partition() + "/" + original.offset(),
+                CloudEvents.DEAD_LETTER, Instant.now(), taskId(original));
         header(headers, Headers.DLQ_CODE, why.code().name());
         header(headers, Headers.DLQ_REASON, TaskResult.cut(why.reason(), MAX_REASON_CHARS));
         if (why.exceptionClass() != null) {
@@ -75,6 +80,13 @@ final class Letters {
         header(headers, Headers.DLQ_TIMESTAMP, Long.toString(original.timestamp()));
         header(headers, Headers.DLQ_ATTEMPTS, Integer.toString(why.attempts()));
         return new ProducerRecord<>(topic, null, key, value, headers);
+    }
+
+    /** The task id the original names, as a CloudEvent or in its value, if any: the dead letter's subject. */
+    private static String taskId(ConsumerRecord<String, byte[]> original) {
+        CloudEvents.Event event = CloudEvents.read(original.headers());
+        String id = event != null && event.id() != null ? event.id() : TaskJson.peekText(original.value(), "id");
+        return id == null || id.isBlank() ? null : TaskResult.cut(id, TaskResult.MAX_ECHO_CHARS);
     }
 
     private static void header(RecordHeaders headers, String name, String value) {

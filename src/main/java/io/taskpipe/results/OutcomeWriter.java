@@ -1,6 +1,7 @@
 package io.taskpipe.results;
 
 import io.taskpipe.config.TaskpipeConfig;
+import io.taskpipe.contract.CloudEvents;
 import io.taskpipe.contract.ErrorCode;
 import io.taskpipe.contract.Headers;
 import io.taskpipe.contract.Lane;
@@ -20,6 +21,7 @@ import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -37,6 +39,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 @ApplicationScoped
 public class OutcomeWriter {
+
+    private static final byte[] JSON = "application/json".getBytes(StandardCharsets.UTF_8);
 
     /** The longest principal name a result carries on. */
     static final int MAX_PRINCIPAL_BYTES = 200;
@@ -156,9 +160,15 @@ public class OutcomeWriter {
         });
     }
 
-    /** Sends the result with the principal that submitted the task, for the results view to know whose it is. */
+    /**
+     * Sends the result as a CloudEvent (its id the task's id, attempt and status, so a replayed outcome is the
+     * same event), with the principal that submitted the task, for the results view to know whose it is.
+     */
     private void send(ConsumerRecord<String, byte[]> record, TaskResult result, ResultPublisher.Callback callback) {
         ProducerRecord<String, byte[]> out = new ProducerRecord<>(resultsTopic, result.key(), TaskJson.write(result));
+        Instant finished = result.timing() != null && result.timing().finishedAt() != null ? result.timing().finishedAt() : Instant.now();
+        CloudEvents.write(out.headers(), result.taskId() + "/" + result.attempt() + "/" + result.status(), CloudEvents.RESULT, finished, result.taskId());
+        out.headers().add(CloudEvents.CONTENT_TYPE, JSON);
         Header principal = record.headers().lastHeader(Headers.PRINCIPAL);
         if (principal != null && principal.value() != null && principal.value().length <= MAX_PRINCIPAL_BYTES) {
             out.headers().add(principal); // a producer's oversized header is not echoed: the results topic could refuse it
