@@ -40,27 +40,13 @@ public final class AclsCommand implements Callable<Integer> {
     @Option(names = "--command-config", description = "With --apply: client properties of a principal allowed to alter ACLs.")
     Path commandConfig;
 
-    @Option(names = "--tasks-topic", defaultValue = "taskpipe.tasks", description = "Default: ${DEFAULT-VALUE}.")
-    String tasks;
-
-    @Option(names = "--cpu-tasks-topic", defaultValue = "taskpipe.tasks.cpu", description = "Default: ${DEFAULT-VALUE}.")
-    String cpuTasks;
-
-    @Option(names = "--results-topic", defaultValue = "taskpipe.results", description = "Default: ${DEFAULT-VALUE}.")
-    String results;
-
-    @Option(names = "--dlq-topic", defaultValue = "taskpipe.dlq", description = "Default: ${DEFAULT-VALUE}.")
-    String dlq;
-
-    @Option(names = "--dispatcher-group", defaultValue = "taskpipe-dispatcher", description = "Default: ${DEFAULT-VALUE}.")
-    String dispatcherGroup;
-
-    @Option(names = "--cpu-worker-group", defaultValue = "taskpipe-cpu-worker", description = "Default: ${DEFAULT-VALUE}.")
-    String workerGroup;
+    @Option(names = "--config", description = "A taskpipe configuration file (application.properties) whose topic and group names"
+            + " (taskpipe.topics.*, taskpipe.lanes.io.group, taskpipe.lanes.cpu.group) to use instead of the defaults.")
+    Path config;
 
     @Override
     public Integer call() throws Exception {
-        KafkaAcls.Names names = new KafkaAcls.Names(tasks, cpuTasks, results, dlq, dispatcherGroup, workerGroup);
+        KafkaAcls.Names names = config == null ? KafkaAcls.Names.DEFAULTS : KafkaAcls.Names.of(properties(config));
         if (!apply) {
             System.out.println(script(names));
             return 0;

@@ -14,6 +14,7 @@ import org.apache.kafka.common.resource.ResourceType;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Properties;
 
 import static org.apache.kafka.common.acl.AclOperation.DESCRIBE;
 import static org.apache.kafka.common.acl.AclOperation.DESCRIBE_CONFIGS;
@@ -73,6 +74,16 @@ public final class KafkaAcls {
         /** taskpipe's default names ({@code taskpipe.topics.*}, {@code taskpipe.lanes.*.group}). */
         public static final Names DEFAULTS = new Names("taskpipe.tasks", "taskpipe.tasks.cpu", "taskpipe.results", "taskpipe.dlq",
                 "taskpipe-dispatcher", "taskpipe-cpu-worker");
+
+        /** The names a configuration file sets, each by the setting of its name, else the default. */
+        public static Names of(Properties settings) {
+            return new Names(settings.getProperty("taskpipe.topics.tasks", DEFAULTS.tasks()),
+                    settings.getProperty("taskpipe.topics.cpu-tasks", DEFAULTS.cpuTasks()),
+                    settings.getProperty("taskpipe.topics.results", DEFAULTS.results()),
+                    settings.getProperty("taskpipe.topics.dlq", DEFAULTS.dlq()),
+                    settings.getProperty("taskpipe.lanes.io.group", DEFAULTS.dispatcherGroup()),
+                    settings.getProperty("taskpipe.lanes.cpu.group", DEFAULTS.workerGroup()));
+        }
 
         /** The names a process with this configuration uses. */
         public static Names of(TaskpipeConfig config) {

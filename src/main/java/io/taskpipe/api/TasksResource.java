@@ -13,6 +13,7 @@ import io.taskpipe.contract.TaskJson;
 import io.taskpipe.intake.Decoded;
 import io.taskpipe.intake.TaskDecoder;
 import io.taskpipe.results.ResultsView;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -68,13 +69,14 @@ public class TasksResource {
     private final ResultsView view;
     private final BatchPublisher batches;
     private final TaskpipeConfig config;
-    private final SecurityIdentity caller;
+    /** Who calls: a request-scoped bean, so each request sees its own. */
+    @Inject
+    SecurityIdentity caller;
     /** Request bytes being handled, in KiB: a bound on what concurrent submissions hold in memory. */
     private final Semaphore inFlightKib;
 
-    public TasksResource(TaskDecoder decoder, ResultsView view, BatchPublisher batches, TaskpipeConfig config, SecurityIdentity caller) {
+    public TasksResource(TaskDecoder decoder, ResultsView view, BatchPublisher batches, TaskpipeConfig config) {
         this.decoder = decoder;
-        this.caller = caller;
         this.view = view;
         this.batches = batches;
         this.config = config;

@@ -3,19 +3,14 @@ package io.taskpipe.embedded;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.common.utils.Time;
-import org.apache.kafka.metadata.storage.Formatter;
-import org.apache.kafka.server.common.MetadataVersion;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -103,7 +98,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
         Map<String, Object> props = brokerProperties(LocalProcesses.freePort());
         KafkaConfig config = new KafkaConfig(props, false);
-        format(config);
+        SingleNode.format(dataDir, CLUSTER_ID);
         server = new KafkaRaftServer(config, Time.SYSTEM);
         server.startup();
     }
@@ -117,49 +112,18 @@ public final class EmbeddedBroker implements AutoCloseable {
     }
 
     private Map<String, Object> brokerProperties(int controllerPort) {
-        Map<String, Object> props = new HashMap<>();
-        props.put("process.roles", "broker,controller");
-        props.put("node.id", "1");
-        props.put("controller.quorum.voters", "1@localhost:" + controllerPort);
-        props.put("listeners", "PLAINTEXT://localhost:" + port + ",CONTROLLER://localhost:" + controllerPort);
-        props.put("advertised.listeners", "PLAINTEXT://localhost:" + port);
-        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-        props.put("controller.listener.names", "CONTROLLER");
-        props.put("inter.broker.listener.name", "PLAINTEXT");
-        props.put("log.dirs", dataDir.resolve("log").toString());
-        props.put("metadata.log.dir", dataDir.resolve("metadata").toString());
-        // One broker: every internal topic has a single replica, or consumer groups and transactions hang.
-        props.put("offsets.topic.replication.factor", "1");
-        props.put("offsets.topic.num.partitions", "8");
-        props.put("transaction.state.log.replication.factor", "1");
-        props.put("transaction.state.log.min.isr", "1");
-        props.put("share.coordinator.state.topic.replication.factor", "1");
-        props.put("share.coordinator.state.topic.min.isr", "1");
-        props.put("group.initial.rebalance.delay.ms", "0");
-        // Kafka 4 batches offset commits in the group coordinator for up to 5 ms; taskpipe commits each
-        // task start before it runs, so a lingering commit would add those milliseconds to every task.
-        props.put("group.coordinator.append.linger.ms", "0");
-        props.put("num.partitions", "8");
-        props.put("auto.create.topics.enable", "true");
-        props.put("log.cleaner.dedupe.buffer.size", "2097152");
+        Map<String, Object> props = SingleNode.settings(dataDir, controllerPort);
+        props.putAll(SingleNode.parse("""
+                listeners=PLAINTEXT://localhost:%d,CONTROLLER://localhost:%d
+                advertised.listeners=PLAINTEXT://localhost:%d
+                listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+                inter.broker.listener.name=PLAINTEXT
+                offsets.topic.num.partitions=8
+                num.partitions=8
+                auto.create.topics.enable=true
+                log.cleaner.dedupe.buffer.size=2097152
+                """.formatted(port, controllerPort, port)));
         return props;
-    }
-
-    private void format(KafkaConfig config) {
-        try {
-            Formatter formatter = new Formatter()
-                    .setPrintStream(new PrintStream(PrintStream.nullOutputStream()))
-                    .setNodeId(1)
-                    .setClusterId(CLUSTER_ID)
-                    .setDirectories(List.of(dataDir.resolve("log").toString(), dataDir.resolve("metadata").toString()))
-                    .setMetadataLogDirectory(dataDir.resolve("metadata").toString())
-                    .setControllerListenerName("CONTROLLER")
-                    .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
-                    .setIgnoreFormatted(true);
-            formatter.run();
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot format the embedded Kafka data directory " + dataDir, e);
-        }
     }
 
     private static boolean isBound(int port) {

@@ -1,6 +1,7 @@
 package io.taskpipe.testing;
 
 import io.taskpipe.embedded.LocalProcesses;
+import io.taskpipe.embedded.SingleNode;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -12,11 +13,8 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.config.SslConfigs;
 import org.apache.kafka.common.utils.Time;
-import org.apache.kafka.metadata.storage.Formatter;
-import org.apache.kafka.server.common.MetadataVersion;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,7 +51,7 @@ public final class SecureKafka implements AutoCloseable {
         this.dataDir = dataDir;
         this.tls = SelfSignedTls.generate(dataDir);
         KafkaConfig config = new KafkaConfig(brokerProperties(), false);
-        format();
+        SingleNode.format(dataDir, Uuid.randomUuid().toString());
         server = new KafkaRaftServer(config, Time.SYSTEM);
         server.startup();
     }
@@ -111,60 +109,32 @@ public final class SecureKafka implements AutoCloseable {
     }
 
     private Map<String, Object> brokerProperties() {
-        Map<String, Object> props = new HashMap<>();
-        props.put("process.roles", "broker,controller");
-        props.put("node.id", "1");
-        props.put("controller.quorum.voters", "1@localhost:" + controllerPort);
-        props.put("listeners", "SASL_SSL://localhost:" + clientPort + ",INTERNAL://localhost:" + internalPort
-                + ",CONTROLLER://localhost:" + controllerPort);
-        props.put("advertised.listeners", "SASL_SSL://localhost:" + clientPort + ",INTERNAL://localhost:" + internalPort);
-        props.put("listener.security.protocol.map", "SASL_SSL:SASL_SSL,INTERNAL:SSL,CONTROLLER:SSL");
-        props.put("controller.listener.names", "CONTROLLER");
-        props.put("inter.broker.listener.name", "INTERNAL");
-        props.put("sasl.enabled.mechanisms", SCRAM);
-        props.put("listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required;");
-        props.put("listener.name.internal.ssl.client.auth", "required");
-        props.put("listener.name.controller.ssl.client.auth", "required");
-        props.put("ssl.keystore.location", tls.keyStore().toString());
-        props.put("ssl.keystore.type", "PKCS12");
-        props.put("ssl.keystore.password", tls.password());
-        props.put("ssl.truststore.location", tls.trustStore().toString());
-        props.put("ssl.truststore.type", "PKCS12");
-        props.put("ssl.truststore.password", tls.password());
-        props.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
-        props.put("allow.everyone.if.no.acl.found", "false");
-        props.put("super.users", SUPER_USER);
-        props.put("log.dirs", dataDir.resolve("log").toString());
-        props.put("metadata.log.dir", dataDir.resolve("metadata").toString());
-        // one broker: internal topics of one replica, and few partitions, which are created on first use
-        props.put("offsets.topic.replication.factor", "1");
-        props.put("offsets.topic.num.partitions", "2");
-        props.put("transaction.state.log.replication.factor", "1");
-        props.put("transaction.state.log.min.isr", "1");
-        props.put("transaction.state.log.num.partitions", "2");
-        props.put("share.coordinator.state.topic.replication.factor", "1");
-        props.put("share.coordinator.state.topic.min.isr", "1");
-        props.put("group.initial.rebalance.delay.ms", "0");
-        props.put("group.coordinator.append.linger.ms", "0");
-        // topics are the operator's, as on a cluster with ACLs
-        props.put("auto.create.topics.enable", "false");
+        Map<String, Object> props = SingleNode.settings(dataDir, controllerPort);
+        // few partitions for the internal topics (created on first use); topics are the operator's, as on a
+        // cluster with ACLs
+        props.putAll(SingleNode.parse("""
+                listeners=SASL_SSL://localhost:%1$d,INTERNAL://localhost:%2$d,CONTROLLER://localhost:%3$d
+                advertised.listeners=SASL_SSL://localhost:%1$d,INTERNAL://localhost:%2$d
+                listener.security.protocol.map=SASL_SSL:SASL_SSL,INTERNAL:SSL,CONTROLLER:SSL
+                inter.broker.listener.name=INTERNAL
+                sasl.enabled.mechanisms=%4$s
+                listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+                listener.name.internal.ssl.client.auth=required
+                listener.name.controller.ssl.client.auth=required
+                ssl.keystore.location=%5$s
+                ssl.keystore.type=PKCS12
+                ssl.keystore.password=%7$s
+                ssl.truststore.location=%6$s
+                ssl.truststore.type=PKCS12
+                ssl.truststore.password=%7$s
+                authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+                allow.everyone.if.no.acl.found=false
+                super.users=%8$s
+                offsets.topic.num.partitions=2
+                transaction.state.log.num.partitions=2
+                auto.create.topics.enable=false
+                """.formatted(clientPort, internalPort, controllerPort, SCRAM, tls.keyStore(), tls.trustStore(), tls.password(), SUPER_USER)));
         return props;
-    }
-
-    private void format() {
-        try {
-            new Formatter()
-                    .setPrintStream(new PrintStream(PrintStream.nullOutputStream()))
-                    .setNodeId(1)
-                    .setClusterId(Uuid.randomUuid().toString())
-                    .setDirectories(List.of(dataDir.resolve("log").toString(), dataDir.resolve("metadata").toString()))
-                    .setMetadataLogDirectory(dataDir.resolve("metadata").toString())
-                    .setControllerListenerName("CONTROLLER")
-                    .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
-                    .run();
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot format " + dataDir, e);
-        }
     }
 
     @Override

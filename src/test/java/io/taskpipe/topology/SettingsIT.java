@@ -1,6 +1,7 @@
 package io.taskpipe.topology;
 
 import io.taskpipe.testing.KafkaBroker;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -20,17 +21,26 @@ class SettingsIT {
             "taskpipe.lanes.max-deliveries  | 0    | taskpipe.lanes.max-deliveries",
             "taskpipe.tasks.default-timeout | 10m  | taskpipe.tasks.default-timeout (PT10M) exceeds taskpipe.tasks.max-timeout",
             "taskpipe.retries.jitter        | 1.5  | taskpipe.retries.jitter",
-            "taskpipe.topics.dlq            | same | must be four different topics",
-            "taskpipe.api.insecure          | false | a dispatcher's task API needs API keys"})
+            "taskpipe.topics.dlq            | same | must be four different topics"})
     void aProcessWithImpossibleSettingsStopsNamingThem(String key, String value, String message) throws Exception {
         try (Topology topology = new Topology("settings", KafkaBroker.broker().bootstrapServers(), KafkaBroker.filesDir())) {
-            String setting = value.equals("same") ? topology.tasksTopic() : value;
-            AppProcess process = AppProcess.of("settings-" + key.replace('.', '-'), "dispatcher",
-                    Map.of("kafka.bootstrap.servers", topology.bootstrap(), "taskpipe.topics.tasks", topology.tasksTopic(), key, setting),
-                    List.of(), Topology.LOGS).launch();
-            await().atMost(Duration.ofSeconds(60)).until(() -> !process.isAlive());
-            assertThat(process.exitValue()).isNotZero();
-            assertThat(Files.readString(process.log())).contains(message);
+            stopsNaming(topology, key, value.equals("same") ? topology.tasksTopic() : value, message);
         }
+    }
+
+    @Test
+    void aDispatcherWithoutApiKeysStopsNamingThem() throws Exception {
+        try (Topology topology = new Topology("settings", KafkaBroker.broker().bootstrapServers(), KafkaBroker.filesDir())) {
+            stopsNaming(topology, "taskpipe.api.insecure", "false", "a dispatcher's task API needs API keys (taskpipe.api.keys.");
+        }
+    }
+
+    private static void stopsNaming(Topology topology, String key, String value, String message) throws Exception {
+        AppProcess process = AppProcess.of("settings-" + key.replace('.', '-'), "dispatcher",
+                Map.of("kafka.bootstrap.servers", topology.bootstrap(), "taskpipe.topics.tasks", topology.tasksTopic(), key, value),
+                List.of(), Topology.LOGS).launch();
+        await().atMost(Duration.ofSeconds(60)).until(() -> !process.isAlive());
+        assertThat(process.exitValue()).isNotZero();
+        assertThat(Files.readString(process.log())).contains(message);
     }
 }
