@@ -71,12 +71,12 @@ final class KafkaUserInvariants {
         return findings;
     }
 
-    /** Whether a Deployment of {@code role} reads its JAAS line from its role's user Secret; nothing where no KafkaUser is declared. */
+    /**
+     * Whether a Deployment of {@code role} reads its JAAS line from its role's Secret, in every overlay: the
+     * Secret Strimzi's User Operator writes for the role's KafkaUser, or the one an operator creates.
+     */
     static List<String> credentials(List<JsonNode> documents, String deployment, JsonNode container, TaskpipeConfig.Role role) {
         List<String> findings = new ArrayList<>();
-        if (ofKind(documents, "KafkaUser").isEmpty()) {
-            return findings;
-        }
         String secret = null;
         for (JsonNode variable : container.path("env")) {
             if ("KAFKA_SASL_JAAS_CONFIG".equals(variable.path("name").asText())) {
