@@ -3,6 +3,7 @@ package io.taskpipe.workers;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.taskpipe.contract.Lane;
 import io.taskpipe.contract.TaskJson;
+import io.taskpipe.testing.DocExamples;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -38,6 +39,15 @@ class HeartbeatTest {
     @Test
     void readsBackWhatItWrote() throws Exception {
         assertThat(Heartbeat.fromJson(BEAT.toJson())).isEqualTo(BEAT);
+    }
+
+    /** docs/contract.md's example is a heartbeat, with every field a heartbeat writes, in the same order. */
+    @Test
+    void theContractsExampleIsAHeartbeat() throws Exception {
+        String example = DocExamples.block(DocExamples.CONTRACT, "heartbeat");
+
+        Heartbeat read = TaskJson.MAPPER.readValue(example, Heartbeat.class); // strict: no field the record lacks
+        assertThat(TaskJson.MAPPER.readTree(read.toJson())).isEqualTo(TaskJson.MAPPER.readTree(example));
     }
 
     /** A newer process may say more: an older dispatcher still lists it. */
