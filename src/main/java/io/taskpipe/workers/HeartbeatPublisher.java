@@ -57,7 +57,7 @@ public class HeartbeatPublisher {
         if (scheduler == null) {
             return;
         }
-        scheduler.shutdownNow();
+        scheduler.shutdown(); // no interrupt: the thread may be inside the shared producer, which it must leave as it found it
         try {
             scheduler.awaitTermination(LAST_ONE.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {

@@ -16,6 +16,8 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -40,6 +42,8 @@ public class WorkerDirectory {
     private final ProcessTable table = new ProcessTable();
     private final ThrottledLog failures = new ThrottledLog(LOG, Duration.ofMinutes(1));
     private volatile boolean following;
+    /** Counted down on stop: ends a wait to retry at once, where an interrupt would also break the consumer's close. */
+    private volatile CountDownLatch stopped = new CountDownLatch(1);
     private volatile Consumer<String, byte[]> current;
     private Thread reader;
 
@@ -64,6 +68,7 @@ public class WorkerDirectory {
             return;
         }
         following = true;
+        stopped = new CountDownLatch(1);
         reader = Thread.ofPlatform().name("taskpipe-worker-directory").daemon().start(this::follow);
     }
 
@@ -73,11 +78,11 @@ public class WorkerDirectory {
             return;
         }
         following = false;
+        stopped.countDown();
         Consumer<String, byte[]> consumer = current;
         if (consumer != null) {
             consumer.wakeup();
         }
-        reader.interrupt(); // should it be waiting to retry
         try {
             reader.join(Duration.ofSeconds(10));
         } catch (InterruptedException e) {
@@ -132,10 +137,10 @@ public class WorkerDirectory {
         }
     }
 
+    /** Waits a moment before retrying; false when stopped meanwhile. */
     private boolean pause() {
         try {
-            Thread.sleep(RETRY);
-            return true;
+            return !stopped.await(RETRY.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             return false;
         }
