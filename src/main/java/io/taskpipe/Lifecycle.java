@@ -11,6 +11,9 @@ import io.taskpipe.kafka.KafkaClients;
 import io.taskpipe.kafka.Topics;
 import io.taskpipe.lanes.Lanes;
 import io.taskpipe.tasks.guard.UrlGuard;
+import io.taskpipe.workers.ConsumerLag;
+import io.taskpipe.workers.HeartbeatPublisher;
+import io.taskpipe.workers.WorkerDirectory;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.BeforeDestroyed;
@@ -23,7 +26,9 @@ import sun.misc.Signal;
 
 /**
  * Starts and stops this process's parts in order, by role: broker (all-in-one without a configured
- * broker), topics, lanes, local cpu-workers; and the reverse on shutdown.
+ * broker), topics, lanes, heartbeats (and, dispatching, the directory of every process's heartbeats),
+ * local cpu-workers; and the reverse on shutdown, heartbeats stopping after the lanes drained and before
+ * the producer that sends them closes.
  */
 @ApplicationScoped
 public class Lifecycle {
@@ -35,13 +40,20 @@ public class Lifecycle {
     private final KafkaClients clients;
     private final Lanes lanes;
     private final LocalWorkers localWorkers;
+    private final HeartbeatPublisher heartbeats;
+    private final WorkerDirectory directory;
+    private final ConsumerLag lag;
 
-    public Lifecycle(TaskpipeConfig config, EmbeddedKafka embedded, KafkaClients clients, Lanes lanes, LocalWorkers localWorkers) {
+    public Lifecycle(TaskpipeConfig config, EmbeddedKafka embedded, KafkaClients clients, Lanes lanes, LocalWorkers localWorkers,
+                     HeartbeatPublisher heartbeats, WorkerDirectory directory, ConsumerLag lag) {
         this.config = config;
         this.embedded = embedded;
         this.clients = clients;
         this.lanes = lanes;
         this.localWorkers = localWorkers;
+        this.heartbeats = heartbeats;
+        this.directory = directory;
+        this.lag = lag;
     }
 
     void start(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event) {
@@ -63,6 +75,10 @@ public class Lifecycle {
         } else {
             lanes.startCpu();
         }
+        heartbeats.start();
+        if (config.role().dispatches()) {
+            directory.start();
+        }
         localWorkers.start();
         config.localWorkers().parentPid().ifPresent(pid -> ProcessHandle.of(pid).ifPresentOrElse(
                 parent -> parent.onExit().thenRun(() -> {
@@ -75,6 +91,9 @@ public class Lifecycle {
     void stop(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) ShutdownEvent event) {
         localWorkers.stop(config.lanes().shutdownGrace());
         lanes.stop(config.lanes().shutdownGrace());
+        heartbeats.stop();
+        directory.stop();
+        lag.close();
         clients.close();
     }
 

@@ -69,11 +69,12 @@ public final class KafkaAcls {
     }
 
     /** The names the ACLs refer to: the topics and consumer groups as configured. */
-    public record Names(String tasks, String cpuTasks, String results, String dlq, String dispatcherGroup, String workerGroup) {
+    public record Names(String tasks, String cpuTasks, String results, String dlq, String workers, String dispatcherGroup,
+                        String workerGroup) {
 
         /** taskpipe's default names ({@code taskpipe.topics.*}, {@code taskpipe.lanes.*.group}). */
         public static final Names DEFAULTS = new Names("taskpipe.tasks", "taskpipe.tasks.cpu", "taskpipe.results", "taskpipe.dlq",
-                "taskpipe-dispatcher", "taskpipe-cpu-worker");
+                "taskpipe.workers", "taskpipe-dispatcher", "taskpipe-cpu-worker");
 
         /** The names a configuration file sets, each by the setting of its name, else the default. */
         public static Names of(Properties settings) {
@@ -81,6 +82,7 @@ public final class KafkaAcls {
                     settings.getProperty("taskpipe.topics.cpu-tasks", DEFAULTS.cpuTasks()),
                     settings.getProperty("taskpipe.topics.results", DEFAULTS.results()),
                     settings.getProperty("taskpipe.topics.dlq", DEFAULTS.dlq()),
+                    settings.getProperty("taskpipe.topics.workers", DEFAULTS.workers()),
                     settings.getProperty("taskpipe.lanes.io.group", DEFAULTS.dispatcherGroup()),
                     settings.getProperty("taskpipe.lanes.cpu.group", DEFAULTS.workerGroup()));
         }
@@ -88,7 +90,7 @@ public final class KafkaAcls {
         /** The names a process with this configuration uses. */
         public static Names of(TaskpipeConfig config) {
             TopicsConfig topics = config.topics();
-            return new Names(topics.tasks(), topics.cpuTasks(), topics.results(), topics.dlq(),
+            return new Names(topics.tasks(), topics.cpuTasks(), topics.results(), topics.dlq(), topics.workers(),
                     config.lanes().io().group(), config.lanes().cpu().group());
         }
     }
@@ -113,11 +115,15 @@ public final class KafkaAcls {
                         .topic(names.cpuTasks(), WRITE, DESCRIBE_CONFIGS)
                         // writes results, and reads them back for GET /tasks/{id} and routing's measurements
                         .topic(names.results(), READ, WRITE, DESCRIBE_CONFIGS).groups(RESULTS_VIEW_GROUP_PREFIX, READ)
-                        .topic(names.dlq(), WRITE, DESCRIBE_CONFIGS);
+                        .topic(names.dlq(), WRITE, DESCRIBE_CONFIGS)
+                        // publishes its heartbeat and reads everyone's (no group: it assigns itself the partition);
+                        // the lag of the workers' group (its own group's it may READ already)
+                        .topic(names.workers(), READ, WRITE, DESCRIBE_CONFIGS).group(names.workerGroup(), DESCRIBE);
             }
             case CPU_WORKER -> grants.topic(names.cpuTasks(), READ, DESCRIBE_CONFIGS).group(names.workerGroup(), READ)
                     .topic(names.results(), WRITE, DESCRIBE_CONFIGS)
-                    .topic(names.dlq(), WRITE, DESCRIBE_CONFIGS);
+                    .topic(names.dlq(), WRITE, DESCRIBE_CONFIGS)
+                    .topic(names.workers(), WRITE, DESCRIBE_CONFIGS);
             // lag = a topic's end offsets (DESCRIBE on the topic) less the group's committed ones (DESCRIBE on the group)
             case AUTOSCALER -> grants.topic(names.tasks(), DESCRIBE).group(names.dispatcherGroup(), DESCRIBE)
                     .topic(names.cpuTasks(), DESCRIBE).group(names.workerGroup(), DESCRIBE);

@@ -58,10 +58,11 @@ public final class SettingsCheck {
         positive(problems, "taskpipe.results.publish-timeout", config.results().publishTimeout());
         positive(problems, "taskpipe.api.publish-timeout", config.api().publishTimeout());
         positive(problems, "taskpipe.urls.connect-timeout", config.urls().connectTimeout());
+        positive(problems, "taskpipe.heartbeat.interval", config.heartbeat().interval());
         TopicsConfig topics = config.topics();
-        Set<String> names = new HashSet<>(List.of(topics.tasks(), topics.cpuTasks(), topics.results(), topics.dlq()));
-        if (names.size() < 4) {
-            problems.add("taskpipe.topics.tasks, cpu-tasks, results and dlq must be four different topics, not " + names);
+        Set<String> names = new HashSet<>(List.of(topics.tasks(), topics.cpuTasks(), topics.results(), topics.dlq(), topics.workers()));
+        if (names.size() < 5) {
+            problems.add("taskpipe.topics.tasks, cpu-tasks, results, dlq and workers must be five different topics, not " + names);
         }
         if (topics.replicationFactor().isPresent() && topics.minInsyncReplicas().isPresent()
                 && topics.minInsyncReplicas().getAsInt() > topics.replicationFactor().getAsInt()) {

@@ -45,6 +45,9 @@ public interface TaskpipeConfig {
     ApiConfig api();
 
     @Valid
+    HeartbeatConfig heartbeat();
+
+    @Valid
     EmbeddedConfig embedded();
 
     @Valid

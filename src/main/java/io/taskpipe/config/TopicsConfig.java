@@ -29,6 +29,14 @@ public interface TopicsConfig {
     @NotBlank
     String dlq();
 
+    /**
+     * Topic of the processes' heartbeats (1 partition, kept an hour when taskpipe creates it): every process
+     * publishes its own, and dispatchers read them all to list the processes of the pipeline.
+     */
+    @WithDefault("taskpipe.workers")
+    @NotBlank
+    String workers();
+
     /** Whether a starting process creates missing topics. */
     @WithDefault("true")
     boolean create();

@@ -211,7 +211,9 @@ final class TaskRun implements OrderedScheduler.Job {
         });
     }
 
+    /** The outcome's result, built once per settled run (which is what the lane's finished count counts). */
     private TaskResult result(Outcome outcome, Instant startedAt, Cost cost) {
+        lane.finished().increment();
         Task task = accepted.task();
         OrderingLedger.Evidence evidence = lane.ledger().finished(task.key(), task.seq());
         return outcome.describe(TaskResult.about(task))

@@ -94,6 +94,16 @@ public class KafkaClients {
         return new KafkaConsumer<>(consumerSettings(group, maxPollRecords, instanceId));
     }
 
+    /**
+     * A consumer outside any consumer group, for a reader that assigns itself partitions and commits nothing:
+     * it needs no group ACL and disturbs no group.
+     */
+    public Consumer<String, byte[]> newGroupless(String clientId) {
+        return new KafkaConsumer<>(ClientSettings.from(base).noGroup()
+                .set(CommonClientConfigs.CLIENT_ID_CONFIG, clientId + "-" + ProcessHandle.current().pid())
+                .bytesConsumer().toMap());
+    }
+
     public Admin newAdmin() {
         return Admin.create(ClientSettings.from(base).toMap());
     }

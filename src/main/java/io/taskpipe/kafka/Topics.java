@@ -11,7 +11,9 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * taskpipe's topics at start: each process prepares the topics it uses (a dispatcher all four, a
+ * taskpipe's topics at start: each process prepares the topics it uses (a dispatcher all five, a
  * cpu-worker all but the tasks topic, which it has no rights to under the Kafka ACLs): creates the
  * missing ones, replicated and with a {@code min.insync.replicas} that makes {@code acks=all} mean
  * what it says, and warns about existing ones where it means less.
@@ -29,6 +31,8 @@ public final class Topics {
 
     private static final Logger LOG = Logger.getLogger(Topics.class);
     private static final int TIMEOUT_SECONDS = 60;
+    /** How long the heartbeats topic keeps a heartbeat: only the last few seconds matter, an hour helps looking back. */
+    static final String HEARTBEAT_RETENTION_MS = Long.toString(Duration.ofHours(1).toMillis());
 
     /** How the topics taskpipe creates are replicated: {@code replicas} copies, {@code minInsync} of them in every write. */
     record Durability(int replicas, int minInsync) {
@@ -63,10 +67,23 @@ public final class Topics {
     private Topics() {
     }
 
-    /** The topics a process reads or writes: a dispatcher's all four, a cpu-worker's those of its lane and outcomes. */
+    /** The topics a process reads or writes: a dispatcher's all five, a cpu-worker's those of its lane, outcomes and heartbeats. */
     public static List<String> usedBy(boolean dispatches, TopicsConfig topics) {
-        return dispatches ? List.of(topics.tasks(), topics.cpuTasks(), topics.results(), topics.dlq())
-                : List.of(topics.cpuTasks(), topics.results(), topics.dlq());
+        return dispatches ? List.of(topics.tasks(), topics.cpuTasks(), topics.results(), topics.dlq(), topics.workers())
+                : List.of(topics.cpuTasks(), topics.results(), topics.dlq(), topics.workers());
+    }
+
+    /**
+     * A topic as taskpipe creates it: the dead letters and the heartbeats in one partition (neither is read
+     * in parallel), the others in {@code taskpipe.topics.partitions}; heartbeats kept only an hour.
+     */
+    static NewTopic newTopic(String name, TopicsConfig topics, Durability durability) {
+        boolean single = name.equals(topics.dlq()) || name.equals(topics.workers());
+        Map<String, String> configs = new HashMap<>(Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(durability.minInsync())));
+        if (name.equals(topics.workers())) {
+            configs.put(TopicConfig.RETENTION_MS_CONFIG, HEARTBEAT_RETENTION_MS);
+        }
+        return new NewTopic(name, single ? 1 : topics.partitions(), (short) durability.replicas()).configs(configs);
     }
 
     /**
@@ -107,9 +124,7 @@ public final class Topics {
             throws ExecutionException, InterruptedException, TimeoutException {
         List<NewTopic> wanted = new ArrayList<>();
         for (String name : missing) {
-            int partitions = name.equals(topics.dlq()) ? 1 : topics.partitions();
-            wanted.add(new NewTopic(name, partitions, (short) durability.replicas())
-                    .configs(Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(durability.minInsync()))));
+            wanted.add(newTopic(name, topics, durability));
         }
         for (var entry : admin.createTopics(wanted).values().entrySet()) {
             try {

@@ -42,6 +42,7 @@ final class ContainerTopology implements AutoCloseable {
         env.put("TASKPIPE_TOPICS_CPU_TASKS", naming.tasksTopic() + ".cpu");
         env.put("TASKPIPE_TOPICS_RESULTS", naming.resultsTopic());
         env.put("TASKPIPE_TOPICS_DLQ", naming.dlqTopic());
+        env.put("TASKPIPE_TOPICS_WORKERS", naming.workersTopic());
         env.put("TASKPIPE_LANES_IO_GROUP", prefix + "dispatcher");
         env.put("TASKPIPE_LANES_CPU_GROUP", prefix + "cpu-worker");
         env.put("TASKPIPE_FILES_BASE_DIR", "/data");

@@ -97,7 +97,7 @@ final class ComposeInvariants {
         }
         TopicsConfig topics = app.taskpipe().topics();
         Map<String, Integer> expected = Map.of(topics.tasks(), topics.partitions(), topics.cpuTasks(), topics.partitions(),
-                topics.results(), topics.partitions(), topics.dlq(), 1);
+                topics.results(), topics.partitions(), topics.dlq(), 1, topics.workers(), 1);
         expected.forEach((topic, partitions) -> {
             if (!partitions.equals(created.get(topic))) {
                 findings.add("service " + name + " uses topic " + topic + " with " + partitions + " partitions; the topics service creates "

@@ -30,7 +30,7 @@ class ComposeInvariantsTest {
 
     @Test
     void partitionsOtherThanTheAppsOwn() throws IOException {
-        assertThat(findingsAfter(s -> env(s, "topics").put("TOPICS", "taskpipe.tasks:4 taskpipe.tasks.cpu:8 taskpipe.results:8 taskpipe.dlq:1")))
+        assertThat(findingsAfter(s -> env(s, "topics").put("TOPICS", "taskpipe.tasks:4 taskpipe.tasks.cpu:8 taskpipe.results:8 taskpipe.dlq:1 taskpipe.workers:1")))
                 .containsExactly("service dispatcher uses topic taskpipe.tasks with 8 partitions; the topics service creates 4 partitions",
                         "service cpu-worker uses topic taskpipe.tasks with 8 partitions; the topics service creates 4 partitions");
     }

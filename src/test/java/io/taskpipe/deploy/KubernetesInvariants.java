@@ -182,7 +182,7 @@ final class KubernetesInvariants {
             return; // the app creates its topics
         }
         TopicsConfig topics = app.taskpipe().topics();
-        for (String topic : Set.of(topics.tasks(), topics.cpuTasks(), topics.results(), topics.dlq())) {
+        for (String topic : Set.of(topics.tasks(), topics.cpuTasks(), topics.results(), topics.dlq(), topics.workers())) {
             boolean present = declared.stream().anyMatch(t -> topic.equals(t.path("spec").path("topicName").asText(t.path("metadata").path("name").asText())));
             if (!present) {
                 findings.add("no KafkaTopic for " + topic);

@@ -6,8 +6,11 @@ import io.taskpipe.acl.KafkaAcls;
 import io.taskpipe.acl.KafkaAcls.Names;
 import io.taskpipe.acl.KafkaAcls.Role;
 import io.taskpipe.kafka.ClientSettings;
+import io.taskpipe.kafka.TopicReader;
 import io.taskpipe.testing.Pipeline;
 import io.taskpipe.testing.SecureKafka;
+import io.taskpipe.workers.ConsumerLag;
+import io.taskpipe.workers.PartitionLag;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -70,7 +73,8 @@ class KafkaAclIT {
         try (Admin admin = Admin.create(kafka.superUser())) {
             // the operator's part: topics (the roles may not create them), users, ACLs
             admin.createTopics(List.of(new NewTopic(NAMES.tasks(), 2, (short) 1), new NewTopic(NAMES.cpuTasks(), 2, (short) 1),
-                    new NewTopic(NAMES.results(), 2, (short) 1), new NewTopic(NAMES.dlq(), 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+                    new NewTopic(NAMES.results(), 2, (short) 1), new NewTopic(NAMES.dlq(), 1, (short) 1),
+                    new NewTopic(NAMES.workers(), 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
             for (Role role : Role.values()) {
                 PASSWORDS.put(role, UUID.randomUUID().toString());
                 kafka.addUser(admin, role.user(), PASSWORDS.get(role));
@@ -179,9 +183,47 @@ class KafkaAclIT {
         assertThat(refusal(() -> describeCluster(anonymous))).isInstanceOf(TimeoutException.class);
     }
 
-    /** The ACLs are not only sufficient for the tests' tasks: neither process met a refusal anywhere, start-up checks included. */
+    /**
+     * Each role publishes its heartbeat on the workers topic (read here as the superuser), counting the tasks it
+     * finished; the dispatcher reads everyone's (its log names the cpu-worker it heard from) and may measure
+     * both lanes' lag, as its dashboard does.
+     */
     @Test
     @Order(6)
+    void bothRolesHeartbeatAndTheDispatcherSeesThemAndTheLag() throws Exception {
+        Map<Long, JsonNode> latest = new HashMap<>();
+        await("a heartbeat of each role, after the tasks they finished").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            try (TopicReader reader = new TopicReader(kafka.superUser(), List.of(NAMES.workers()), TopicReader.From.BEGINNING)) {
+                reader.readToEnd(record -> latest.put(Pipeline.parse(record.value()).path("pid").asLong(), Pipeline.parse(record.value())));
+            }
+            assertThat(latest).containsKeys(dispatcher.pid(), worker.pid());
+            assertThat(latest.get(worker.pid()).path("finished").asLong()).as("the worker ran the CPU tasks").isPositive();
+        });
+        JsonNode fromWorker = latest.get(worker.pid());
+        assertThat(fromWorker.path("role").asText()).isEqualTo("cpu-worker");
+        assertThat(fromWorker.path("lane").asText()).isEqualTo("CPU");
+        assertThat(fromWorker.path("slots").asInt()).isPositive();
+        JsonNode fromDispatcher = latest.get(dispatcher.pid());
+        assertThat(fromDispatcher.path("role").asText()).isEqualTo("dispatcher");
+        assertThat(fromDispatcher.path("lane").asText()).isEqualTo("IO");
+        assertThat(fromDispatcher.path("finished").asLong()).as("the dispatcher ran the IO task").isPositive();
+
+        String workerId = fromWorker.path("host").asText() + ":" + worker.pid();
+        await("the dispatcher's directory hears from the cpu-worker").atMost(Duration.ofSeconds(30))
+                .until(() -> Files.readString(dispatcher.log(), StandardCharsets.UTF_8).contains("heartbeats: cpu-worker " + workerId));
+
+        try (Admin asDispatcher = Admin.create(kafka.user(Role.DISPATCHER.user(), PASSWORDS.get(Role.DISPATCHER)))) {
+            List<PartitionLag> workers = ConsumerLag.measure(asDispatcher, NAMES.workerGroup(), NAMES.cpuTasks(), Duration.ofSeconds(30));
+            assertThat(workers).extracting(PartitionLag::partition).containsExactly(0, 1);
+            assertThat(workers).anySatisfy(lag -> assertThat(lag.committed()).isPositive());
+            assertThat(ConsumerLag.measure(asDispatcher, NAMES.dispatcherGroup(), NAMES.tasks(), Duration.ofSeconds(30)))
+                    .anySatisfy(lag -> assertThat(lag.committed()).isPositive());
+        }
+    }
+
+    /** The ACLs are not only sufficient for the tests' tasks: neither process met a refusal anywhere, start-up checks included. */
+    @Test
+    @Order(7)
     void neitherProcessWasRefusedAnything() throws Exception {
         for (AppProcess process : List.of(dispatcher, worker)) {
             assertThat(process.isAlive()).as(process.name() + " alive").isTrue();

@@ -21,7 +21,7 @@ class SettingsIT {
             "taskpipe.lanes.max-deliveries  | 0    | taskpipe.lanes.max-deliveries",
             "taskpipe.tasks.default-timeout | 10m  | taskpipe.tasks.default-timeout (PT10M) exceeds taskpipe.tasks.max-timeout",
             "taskpipe.retries.jitter        | 1.5  | taskpipe.retries.jitter",
-            "taskpipe.topics.dlq            | same | must be four different topics"})
+            "taskpipe.topics.dlq            | same | must be five different topics"})
     void aProcessWithImpossibleSettingsStopsNamingThem(String key, String value, String message) throws Exception {
         try (Topology topology = new Topology("settings", KafkaBroker.broker().bootstrapServers(), KafkaBroker.filesDir())) {
             stopsNaming(topology, key, value.equals("same") ? topology.tasksTopic() : value, message);

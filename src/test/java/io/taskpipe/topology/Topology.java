@@ -61,6 +61,7 @@ public final class Topology implements AutoCloseable {
         properties.put("taskpipe.topics.cpu-tasks", cpuTasksTopic());
         properties.put("taskpipe.topics.results", resultsTopic());
         properties.put("taskpipe.topics.dlq", dlqTopic());
+        properties.put("taskpipe.topics.workers", workersTopic());
         properties.put("taskpipe.lanes.io.group", dispatcherGroup());
         properties.put("taskpipe.lanes.cpu.group", workerGroup());
         properties.put("taskpipe.files.base-dir", filesDir.toString());
@@ -135,6 +136,10 @@ public final class Topology implements AutoCloseable {
 
     public String dlqTopic() {
         return prefix + ".dlq";
+    }
+
+    public String workersTopic() {
+        return prefix + ".workers";
     }
 
     /** Task ids of this scenario start with this. */
