@@ -1,13 +1,11 @@
 package io.taskpipe.routing;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.databind.ObjectReader;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.taskpipe.config.RoutingConfig;
 import io.taskpipe.config.TaskpipeConfig;
 import io.taskpipe.contract.Lane;
-import io.taskpipe.contract.TaskJson;
+import io.taskpipe.contract.ResultSummary;
 import io.taskpipe.contract.TaskResult;
 import io.taskpipe.contract.TaskResult.Status;
 import io.taskpipe.tasks.TaskHandler;
@@ -16,7 +14,6 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
-import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +31,6 @@ import java.util.TreeMap;
 public class Routing {
 
     private static final Logger LOG = Logger.getLogger(Routing.class);
-    private static final ObjectReader SAMPLES = TaskJson.MAPPER.readerFor(Sample.class);
 
     private final Map<String, TypeProfile> profiles = new TreeMap<>();
     private final MeterRegistry registry;
@@ -96,26 +92,21 @@ public class Routing {
      * Learns from one result read from the results topic: a run with its CPU time measured, of a known
      * type; and a forwarded task's result releases its key.
      */
-    public void learn(byte[] result) {
-        Sample sample;
-        try {
-            sample = SAMPLES.readValue(result);
-        } catch (IOException | RuntimeException e) {
-            return; // not a result we can read: nothing to learn
+    public void learn(ResultSummary result) {
+        if (result.taskId() != null) {
+            handoffs.finished(result.type(), result.key(), result.taskId());
         }
-        if (sample.taskId() != null) {
-            handoffs.finished(sample.type(), sample.key(), sample.taskId());
-        }
-        TypeProfile profile = sample.type() == null ? null : profiles.get(sample.type());
-        if (profile == null || sample.lane() == null || sample.timing() == null || sample.timing().cpuMs() == null
-                || sample.status() == Status.REJECTED || warmUps.warmingUp(sample.worker(), sample.type())) {
+        TypeProfile profile = result.type() == null ? null : profiles.get(result.type());
+        TaskResult.Timing timing = result.timing();
+        if (profile == null || result.lane() == null || timing == null || timing.cpuMs() == null
+                || result.status() == Status.REJECTED || warmUps.warmingUp(result.worker(), result.type())) {
             return;
         }
-        Move move = profile.observe(sample.timing().cpuMs(), sample.timing().busyMs(), Instant.now());
+        Move move = profile.observe(timing.cpuMs(), busyMs(timing), Instant.now());
         if (move != null) {
             LOG.infof("routing: %s moves from the %s lane to the %s lane: CPU time per wall time %.2f over %d measured runs"
-                    + " (mean CPU %.1f ms)", sample.type(), move.from(), move.to(), move.ratio(), move.samples(), move.meanCpuMs());
-            registry.counter("taskpipe.routing.moves", "type", sample.type(), "to", move.to().name()).increment();
+                    + " (mean CPU %.1f ms)", result.type(), move.from(), move.to(), move.ratio(), move.samples(), move.meanCpuMs());
+            registry.counter("taskpipe.routing.moves", "type", result.type(), "to", move.to().name()).increment();
         }
     }
 
@@ -124,21 +115,8 @@ public class Routing {
         return profiles.values().stream().map(TypeProfile::view).toList();
     }
 
-    /** The parts of a result routing learns from. */
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    record Sample(String taskId, String type, String key, Status status, Lane lane, Worker worker, Timing timing) {
-
-        @JsonIgnoreProperties(ignoreUnknown = true)
-        record Worker(String host, long pid) {
-        }
-
-        @JsonIgnoreProperties(ignoreUnknown = true)
-        record Timing(double serviceMs, Double cpuMs, Double carrierWaitMs) {
-
-            /** The run's wall time less its wait for a carrier: starved by other tasks, it neither waited nor computed. */
-            double busyMs() {
-                return serviceMs - (carrierWaitMs == null ? 0 : Math.min(serviceMs, carrierWaitMs));
-            }
-        }
+    /** The run's wall time less its wait for a carrier: starved by other tasks, it neither waited nor computed. */
+    private static double busyMs(TaskResult.Timing timing) {
+        return timing.serviceMs() - (timing.carrierWaitMs() == null ? 0 : Math.min(timing.serviceMs(), timing.carrierWaitMs()));
     }
 }

@@ -1,5 +1,7 @@
 package io.taskpipe.routing;
 
+import io.taskpipe.contract.TaskResult;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -26,7 +28,7 @@ final class WarmUps {
     }
 
     /** Counts one run of {@code type} by {@code worker}; true while that process is still warming up on it. */
-    synchronized boolean warmingUp(Routing.Sample.Worker worker, String type) {
+    synchronized boolean warmingUp(TaskResult.Worker worker, String type) {
         if (runs == 0) {
             return false;
         }

@@ -3,6 +3,7 @@ package io.taskpipe.routing;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.taskpipe.config.RoutingConfig;
 import io.taskpipe.contract.Lane;
+import io.taskpipe.contract.ResultSummary;
 import io.taskpipe.contract.TaskJson;
 import io.taskpipe.contract.TaskResult;
 import io.taskpipe.contract.TaskResult.Routing.Reason;
@@ -42,15 +43,15 @@ class RoutingTest {
         return new Routing(types, settings, registry, new Handoffs(1 << 20, Duration.ofMinutes(1)));
     }
 
-    private static byte[] result(String type, Lane lane, Double cpuMs, double serviceMs) {
+    private static ResultSummary result(String type, Lane lane, Double cpuMs, double serviceMs) {
         return result(type, lane, cpuMs, serviceMs, -1);
     }
 
-    private static byte[] result(String type, Lane lane, Double cpuMs, double serviceMs, double carrierWaitMs) {
+    private static ResultSummary result(String type, Lane lane, Double cpuMs, double serviceMs, double carrierWaitMs) {
         Instant start = Instant.parse("2026-11-30T12:00:00Z");
         Instant end = start.plusNanos((long) (serviceMs * 1e6));
-        return TaskJson.write(TaskResult.about("id", type, "k", null).succeeded(null).lane(lane, 1)
-                .timing(Timing.of(start, start, start, end, cpuMs == null ? -1 : (long) (cpuMs * 1e6), (long) (carrierWaitMs * 1e6))).build());
+        return ResultSummary.read(TaskJson.write(TaskResult.about("id", type, "k", null).succeeded(null).lane(lane, 1)
+                .timing(Timing.of(start, start, start, end, cpuMs == null ? -1 : (long) (cpuMs * 1e6), (long) (carrierWaitMs * 1e6))).build()));
     }
 
     @Test
@@ -117,9 +118,9 @@ class RoutingTest {
     void resultsWithoutAMeasuredRunTeachNothing() {
         Routing routing = routing(Settings.adaptive(Map.of(), Map.of()));
         routing.learn(result("io.sleep", Lane.IO, null, 50)); // CPU time unknown
-        routing.learn(TaskJson.write(TaskResult.about("id", "io.sleep", "k", null)
-                .failed(TaskResult.Status.REJECTED, io.taskpipe.contract.ErrorCode.INVALID_PARAMS, "no").build()));
-        routing.learn("{\"type\":\"io.sleep\",\"timing\":".getBytes(StandardCharsets.UTF_8)); // cut short
+        routing.learn(ResultSummary.read(TaskJson.write(TaskResult.about("id", "io.sleep", "k", null)
+                .failed(TaskResult.Status.REJECTED, io.taskpipe.contract.ErrorCode.INVALID_PARAMS, "no").build())));
+        assertThat(ResultSummary.read("{\"type\":\"io.sleep\",\"timing\":".getBytes(StandardCharsets.UTF_8))).isNull(); // cut short
         routing.learn(result("no.such.type", Lane.IO, 1.0, 1));
         assertThat(routing.types()).allSatisfy(view -> assertThat(view.samples()).isZero());
     }
