@@ -1,7 +1,9 @@
 package io.taskpipe.results;
 
+import io.taskpipe.activity.Activity;
 import io.taskpipe.config.TaskpipeConfig;
 import io.taskpipe.contract.Headers;
+import io.taskpipe.contract.ResultSummary;
 import io.taskpipe.contract.TaskJson;
 import io.taskpipe.routing.Routing;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,8 +31,9 @@ import java.util.function.Consumer;
  *
  * <p>Reading every result must cost the dispatcher little, since it competes with the IO lane: records
  * come in batches (fetched at most every 50 ms, see {@code application.properties}), and of each only
- * the {@code taskId}, the second field, is parsed; the bytes are kept as they are. Each result also
- * goes to {@link Routing}, which learns each type's CPU time per wall time from it.
+ * the {@code taskId}, the second field, is parsed for the view; the bytes are kept as they are. Each result
+ * is also read once as a {@link ResultSummary}, for {@link Routing}, which learns each type's CPU time per
+ * wall time from it, and for the dashboard's {@link Activity}.
  */
 @ApplicationScoped
 public class ResultsView {
@@ -44,15 +47,18 @@ public class ResultsView {
 
     private final Map<String, Entry> byTaskId = new LinkedHashMap<>(1 << 16);
     private final long maxBytes;
-    private final Consumer<byte[]> learner;
+    private final Consumer<ResultSummary> learner;
     private long bytes;
 
     @Inject
-    public ResultsView(TaskpipeConfig config, Routing routing) {
-        this(config.results().viewBytes(), routing::learn);
+    public ResultsView(TaskpipeConfig config, Routing routing, Activity activity) {
+        this(config.results().viewBytes(), summary -> {
+            routing.learn(summary);
+            activity.result(summary);
+        });
     }
 
-    public ResultsView(long maxBytes, Consumer<byte[]> learner) {
+    public ResultsView(long maxBytes, Consumer<ResultSummary> learner) {
         this.maxBytes = maxBytes;
         this.learner = learner;
     }
@@ -69,7 +75,10 @@ public class ResultsView {
         if (taskId != null) {
             put(taskId, new Entry(owner, result));
         }
-        learner.accept(result);
+        ResultSummary summary = ResultSummary.read(result);
+        if (summary != null) {
+            learner.accept(summary);
+        }
     }
 
     /** The principal a record names in its {@link Headers#PRINCIPAL} header, if any. */
