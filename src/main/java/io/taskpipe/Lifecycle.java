@@ -11,9 +11,7 @@ import io.taskpipe.kafka.KafkaClients;
 import io.taskpipe.kafka.Topics;
 import io.taskpipe.lanes.Lanes;
 import io.taskpipe.tasks.guard.UrlGuard;
-import io.taskpipe.workers.ConsumerLag;
-import io.taskpipe.workers.HeartbeatPublisher;
-import io.taskpipe.workers.WorkerDirectory;
+import io.taskpipe.workers.Presence;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.BeforeDestroyed;
@@ -40,20 +38,16 @@ public class Lifecycle {
     private final KafkaClients clients;
     private final Lanes lanes;
     private final LocalWorkers localWorkers;
-    private final HeartbeatPublisher heartbeats;
-    private final WorkerDirectory directory;
-    private final ConsumerLag lag;
+    private final Presence presence;
 
     public Lifecycle(TaskpipeConfig config, EmbeddedKafka embedded, KafkaClients clients, Lanes lanes, LocalWorkers localWorkers,
-                     HeartbeatPublisher heartbeats, WorkerDirectory directory, ConsumerLag lag) {
+                     Presence presence) {
         this.config = config;
         this.embedded = embedded;
         this.clients = clients;
         this.lanes = lanes;
         this.localWorkers = localWorkers;
-        this.heartbeats = heartbeats;
-        this.directory = directory;
-        this.lag = lag;
+        this.presence = presence;
     }
 
     void start(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event) {
@@ -75,10 +69,7 @@ public class Lifecycle {
         } else {
             lanes.startCpu();
         }
-        heartbeats.start();
-        if (config.role().dispatches()) {
-            directory.start();
-        }
+        presence.start();
         localWorkers.start();
         config.localWorkers().parentPid().ifPresent(pid -> ProcessHandle.of(pid).ifPresentOrElse(
                 parent -> parent.onExit().thenRun(() -> {
@@ -91,9 +82,7 @@ public class Lifecycle {
     void stop(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) ShutdownEvent event) {
         localWorkers.stop(config.lanes().shutdownGrace());
         lanes.stop(config.lanes().shutdownGrace());
-        heartbeats.stop();
-        directory.stop();
-        lag.close();
+        presence.stop();
         clients.close();
     }
 
