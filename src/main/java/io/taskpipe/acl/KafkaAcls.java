@@ -14,7 +14,9 @@ import org.apache.kafka.common.resource.ResourceType;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.function.Function;
 
 import static org.apache.kafka.common.acl.AclOperation.DESCRIBE;
 import static org.apache.kafka.common.acl.AclOperation.DESCRIBE_CONFIGS;
@@ -78,13 +80,18 @@ public final class KafkaAcls {
 
         /** The names a configuration file sets, each by the setting of its name, else the default. */
         public static Names of(Properties settings) {
-            return new Names(settings.getProperty("taskpipe.topics.tasks", DEFAULTS.tasks()),
-                    settings.getProperty("taskpipe.topics.cpu-tasks", DEFAULTS.cpuTasks()),
-                    settings.getProperty("taskpipe.topics.results", DEFAULTS.results()),
-                    settings.getProperty("taskpipe.topics.dlq", DEFAULTS.dlq()),
-                    settings.getProperty("taskpipe.topics.workers", DEFAULTS.workers()),
-                    settings.getProperty("taskpipe.lanes.io.group", DEFAULTS.dispatcherGroup()),
-                    settings.getProperty("taskpipe.lanes.cpu.group", DEFAULTS.workerGroup()));
+            Map<String, String> defaults = DEFAULTS.settings();
+            Function<String, String> name = key -> settings.getProperty(key, defaults.get(key));
+            return new Names(name.apply("taskpipe.topics.tasks"), name.apply("taskpipe.topics.cpu-tasks"),
+                    name.apply("taskpipe.topics.results"), name.apply("taskpipe.topics.dlq"), name.apply("taskpipe.topics.workers"),
+                    name.apply("taskpipe.lanes.io.group"), name.apply("taskpipe.lanes.cpu.group"));
+        }
+
+        /** The settings that give a process these names, by setting name. */
+        public Map<String, String> settings() {
+            return Map.of("taskpipe.topics.tasks", tasks, "taskpipe.topics.cpu-tasks", cpuTasks, "taskpipe.topics.results", results,
+                    "taskpipe.topics.dlq", dlq, "taskpipe.topics.workers", workers,
+                    "taskpipe.lanes.io.group", dispatcherGroup, "taskpipe.lanes.cpu.group", workerGroup);
         }
 
         /** The names a process with this configuration uses. */

@@ -33,18 +33,12 @@ final class ContainerTopology implements AutoCloseable {
     ContainerTopology(String scenario, String bootstrap) {
         this.scenario = scenario;
         this.naming = new Topology(scenario, bootstrap, Path.of("/data"));
-        String prefix = naming.idPrefix();
         env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
         // a dead member is noticed after 6 s rather than the default 10 s
         env.put("KAFKA_SESSION_TIMEOUT_MS", "6000");
         env.put("KAFKA_HEARTBEAT_INTERVAL_MS", "1000");
-        env.put("TASKPIPE_TOPICS_TASKS", naming.tasksTopic());
-        env.put("TASKPIPE_TOPICS_CPU_TASKS", naming.tasksTopic() + ".cpu");
-        env.put("TASKPIPE_TOPICS_RESULTS", naming.resultsTopic());
-        env.put("TASKPIPE_TOPICS_DLQ", naming.dlqTopic());
-        env.put("TASKPIPE_TOPICS_WORKERS", naming.workersTopic());
-        env.put("TASKPIPE_LANES_IO_GROUP", prefix + "dispatcher");
-        env.put("TASKPIPE_LANES_CPU_GROUP", prefix + "cpu-worker");
+        // taskpipe.topics.cpu-tasks is TASKPIPE_TOPICS_CPU_TASKS in the environment
+        naming.names().settings().forEach((key, value) -> env.put(key.toUpperCase().replaceAll("[.-]", "_"), value));
         env.put("TASKPIPE_FILES_BASE_DIR", "/data");
         env.put("TASKPIPE_API_INSECURE", "true");
     }

@@ -69,8 +69,8 @@ class AdversarialIT {
                 .with("taskpipe.api.max-tasks", "2000");
              KafkaProducer<String, byte[]> producer = new KafkaProducer<>(ClientSettings.bootstrap(topology.bootstrap())
                      .set(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "1048000").durableProducer().toMap())) {
-            topology.createTopic(topology.cpuTasksTopic(), 8, Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(SMALL_TOPIC_BYTES)));
-            topology.createTopic(topology.dlqTopic(), 1, Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(SMALL_TOPIC_BYTES)));
+            topology.createTopic(topology.names().cpuTasks(), 8, Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(SMALL_TOPIC_BYTES)));
+            topology.createTopic(topology.names().dlq(), 1, Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(SMALL_TOPIC_BYTES)));
             Topology.Deployment deployment = topology.deploy("dispatcher", "worker");
             AppProcess dispatcher = deployment.dispatcher();
             AppProcess worker = deployment.workers().getFirst();
@@ -196,8 +196,8 @@ class AdversarialIT {
             assertThat(results.keySet()).as("nothing of a refused REST request ran").doesNotContain(prefix + "rest-controls");
 
             await("committed positions reach the ends of the partitions").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-                for (var group : List.of(Map.entry(topology.dispatcherGroup(), topology.tasksTopic()),
-                        Map.entry(topology.workerGroup(), topology.cpuTasksTopic()))) {
+                for (var group : List.of(Map.entry(topology.names().dispatcherGroup(), topology.names().tasks()),
+                        Map.entry(topology.names().workerGroup(), topology.names().cpuTasks()))) {
                     topology.committedAndEnd(group.getKey(), group.getValue()).forEach((partition, positions) ->
                             assertThat(positions[0]).as(partition + " committed of " + positions[1]).isEqualTo(positions[1]));
                 }
@@ -220,7 +220,7 @@ class AdversarialIT {
     }
 
     private static ProducerRecord<String, byte[]> task(Topology topology, String key, String json) {
-        return new ProducerRecord<>(topology.tasksTopic(), null, key, json.getBytes(StandardCharsets.UTF_8), new RecordHeaders());
+        return new ProducerRecord<>(topology.names().tasks(), null, key, json.getBytes(StandardCharsets.UTF_8), new RecordHeaders());
     }
 
     private static String idOf(ProducerRecord<String, byte[]> record) {

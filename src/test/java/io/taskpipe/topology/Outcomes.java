@@ -22,7 +22,7 @@ public final class Outcomes implements AutoCloseable {
     private volatile Instant lastResult = Instant.now();
 
     public Outcomes(Topology topology) {
-        reader = new TopicReader(topology.kafka(), List.of(topology.resultsTopic(), topology.dlqTopic()), TopicReader.From.BEGINNING)
+        reader = new TopicReader(topology.kafka(), List.of(topology.names().results(), topology.names().dlq()), TopicReader.From.BEGINNING)
                 .follow("outcomes", this::record);
     }
 

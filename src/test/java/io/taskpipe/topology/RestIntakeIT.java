@@ -74,14 +74,14 @@ class RestIntakeIT {
             try (Outcomes outcomes = new Outcomes(topology)) {
                 outcomes.awaitAll(accepted, Duration.ofMinutes(3));
             }
-            History history = HistoryReader.read(topology.kafka(), topology.resultsTopic(), topology.dlqTopic(),
+            History history = HistoryReader.read(topology.kafka(), topology.names().results(), topology.names().dlq(),
                     id -> id.startsWith(prefix), Duration.ofSeconds(2));
             Report report = Checker.check(accepted, history);
             System.out.println(report.format("rest-intake"));
             assertThat(report.lost()).as("accepted but never run").isZero();
             assertThat(report.unexpected()).as("run though its request was refused").isZero();
             assertThat(report.duplicates()).isZero();
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> topology.committedAndEnd(topology.dispatcherGroup(), topology.tasksTopic())
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> topology.committedAndEnd(topology.names().dispatcherGroup(), topology.names().tasks())
                     .forEach((partition, positions) -> assertThat(positions[0]).as(partition.toString()).isEqualTo(positions[1])));
         }
     }

@@ -24,7 +24,7 @@ class SettingsIT {
             "taskpipe.topics.dlq            | same | must be five different topics"})
     void aProcessWithImpossibleSettingsStopsNamingThem(String key, String value, String message) throws Exception {
         try (Topology topology = new Topology("settings", KafkaBroker.broker().bootstrapServers(), KafkaBroker.filesDir())) {
-            stopsNaming(topology, key, value.equals("same") ? topology.tasksTopic() : value, message);
+            stopsNaming(topology, key, value.equals("same") ? topology.names().tasks() : value, message);
         }
     }
 
@@ -37,7 +37,7 @@ class SettingsIT {
 
     private static void stopsNaming(Topology topology, String key, String value, String message) throws Exception {
         AppProcess process = AppProcess.of("settings-" + key.replace('.', '-'), "dispatcher",
-                Map.of("kafka.bootstrap.servers", topology.bootstrap(), "taskpipe.topics.tasks", topology.tasksTopic(), key, value),
+                Map.of("kafka.bootstrap.servers", topology.bootstrap(), "taskpipe.topics.tasks", topology.names().tasks(), key, value),
                 List.of(), Topology.LOGS).launch();
         await().atMost(Duration.ofSeconds(60)).until(() -> !process.isAlive());
         assertThat(process.exitValue()).isNotZero();

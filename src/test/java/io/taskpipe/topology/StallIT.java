@@ -23,7 +23,7 @@ class StallIT {
                 .with("taskpipe.tasks.default-timeout", "1s")
                 .with("taskpipe.tasks.cancel-grace", "1s")
                 .with("taskpipe.results.publish-timeout", "2s")) {
-            topology.createTopic(topology.resultsTopic(), 8, Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "200"));
+            topology.createTopic(topology.names().results(), 8, Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "200"));
             AppProcess dispatcher = topology.dispatcher("dispatcher");
             assertThat(dispatcher.liveness().status()).isEqualTo(200);
             try (var load = topology.load(1, 1)) {

@@ -1,6 +1,7 @@
 package io.taskpipe.topology;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.taskpipe.acl.KafkaAcls.Names;
 import io.taskpipe.check.Checker;
 import io.taskpipe.check.History;
 import io.taskpipe.check.HistoryReader;
@@ -46,6 +47,7 @@ public final class Topology implements AutoCloseable {
     private final String scenario;
     private final String bootstrap;
     private final String prefix;
+    private final Names names;
     private final Map<String, String> properties = new HashMap<>();
     private final List<AppProcess> processes = new ArrayList<>();
 
@@ -53,17 +55,13 @@ public final class Topology implements AutoCloseable {
         this.scenario = scenario;
         this.bootstrap = bootstrap;
         this.prefix = scenario + "-" + UUID.randomUUID().toString().substring(0, 6);
+        this.names = new Names(prefix + ".tasks", prefix + ".tasks.cpu", prefix + ".results", prefix + ".dlq", prefix + ".workers",
+                prefix + "-dispatcher", prefix + "-cpu-worker");
         properties.put("kafka.bootstrap.servers", bootstrap);
         // a dead member is noticed after the broker's minimum session timeout, not the default 45 s
         properties.put("kafka.session.timeout.ms", "6000");
         properties.put("kafka.heartbeat.interval.ms", "1000");
-        properties.put("taskpipe.topics.tasks", tasksTopic());
-        properties.put("taskpipe.topics.cpu-tasks", cpuTasksTopic());
-        properties.put("taskpipe.topics.results", resultsTopic());
-        properties.put("taskpipe.topics.dlq", dlqTopic());
-        properties.put("taskpipe.topics.workers", workersTopic());
-        properties.put("taskpipe.lanes.io.group", dispatcherGroup());
-        properties.put("taskpipe.lanes.cpu.group", workerGroup());
+        properties.putAll(names.settings());
         properties.put("taskpipe.files.base-dir", filesDir.toString());
         properties.put("taskpipe.api.insecure", "true"); // the scenarios are about lanes; AccessIT sets keys
     }
@@ -78,12 +76,9 @@ public final class Topology implements AutoCloseable {
         return bootstrap;
     }
 
-    public String tasksTopic() {
-        return prefix + ".tasks";
-    }
-
-    public String cpuTasksTopic() {
-        return prefix + ".tasks.cpu";
+    /** The scenario's topics and consumer groups, its own. */
+    public Names names() {
+        return names;
     }
 
     /**
@@ -120,26 +115,6 @@ public final class Topology implements AutoCloseable {
         } catch (ExecutionException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    public String dispatcherGroup() {
-        return prefix + "-dispatcher";
-    }
-
-    public String workerGroup() {
-        return prefix + "-cpu-worker";
-    }
-
-    public String resultsTopic() {
-        return prefix + ".results";
-    }
-
-    public String dlqTopic() {
-        return prefix + ".dlq";
-    }
-
-    public String workersTopic() {
-        return prefix + ".workers";
     }
 
     /** Task ids of this scenario start with this. */
@@ -228,13 +203,13 @@ public final class Topology implements AutoCloseable {
      * {@code keys} keys, the same for the same seed. One per scenario (their ids would collide).
      */
     public TaskSender load(int keys, long seed) {
-        return new TaskSender(new LoadRun.Target(kafka(), tasksTopic(), resultsTopic(), dlqTopic(), null), prefix, seed, keys);
+        return new TaskSender(new LoadRun.Target(kafka(), names.tasks(), names.results(), names.dlq(), null), prefix, seed, keys);
     }
 
     /** The first result of each of these tasks, read from the beginning of the results topic. */
     public Map<String, JsonNode> results(Set<String> ids) {
         Map<String, JsonNode> byId = new HashMap<>();
-        try (TopicReader reader = new TopicReader(kafka(), List.of(resultsTopic()), TopicReader.From.BEGINNING)) {
+        try (TopicReader reader = new TopicReader(kafka(), List.of(names.results()), TopicReader.From.BEGINNING)) {
             reader.readToEnd(record -> {
                 JsonNode result = Pipeline.parse(record.value());
                 if (ids.contains(result.path("taskId").asText())) {
@@ -253,7 +228,7 @@ public final class Topology implements AutoCloseable {
     private History history(TaskSender load, Duration settle) {
         Set<String> ids = new HashSet<>();
         load.produced().forEach(p -> ids.add(p.taskId()));
-        return HistoryReader.read(kafka(), resultsTopic(), dlqTopic(), ids::contains, settle);
+        return HistoryReader.read(kafka(), names.results(), names.dlq(), ids::contains, settle);
     }
 
     /** Final drain and judgement of the tasks {@code load} published; the report is printed and kept under target/. */
