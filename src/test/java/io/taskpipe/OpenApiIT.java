@@ -35,7 +35,7 @@ class OpenApiIT {
         JsonPath document = given().queryParam("format", "json").get("/q/openapi").then().statusCode(200).extract().jsonPath();
         Map<String, Map<String, Object>> paths = document.getMap("paths");
         List<String> operations = operations();
-        assertThat(operations).as("the resource classes' operations").isNotEmpty();
+        assertThat(operations).as("the resource classes' operations").contains("post /tasks", "get /dashboard/events");
         for (String operation : operations) {
             String[] methodAndPath = operation.split(" ", 2);
             assertThat(paths).as(operation).containsKey(methodAndPath[1]);
@@ -59,30 +59,36 @@ class OpenApiIT {
         given().get("/q/swagger-ui/").then().statusCode(200).body(containsString("swagger"));
     }
 
-    /** "get /tasks/{id}" and the like, from the JAX-RS annotations of the classes in io.taskpipe.api. */
+    /** "get /tasks/{id}" and the like, from the JAX-RS annotations of every resource class under src/main/java. */
     private static List<String> operations() throws IOException {
         List<String> operations = new ArrayList<>();
-        try (Stream<java.nio.file.Path> sources = Files.list(java.nio.file.Path.of("src/main/java/io/taskpipe/api"))) {
-            for (java.nio.file.Path source : sources.toList()) {
+        java.nio.file.Path root = java.nio.file.Path.of("src/main/java");
+        try (Stream<java.nio.file.Path> sources = Files.walk(root)) {
+            for (java.nio.file.Path source : sources.filter(OpenApiIT::isResource).toList()) {
                 Class<?> type;
                 try {
-                    type = Class.forName("io.taskpipe.api." + source.getFileName().toString().replace(".java", ""));
+                    type = Class.forName(root.relativize(source).toString().replace(".java", "").replace('/', '.'));
                 } catch (ClassNotFoundException e) {
                     throw new IllegalStateException(e);
                 }
-                Path root = type.getAnnotation(Path.class);
-                if (root == null) {
-                    continue;
-                }
+                Path path = type.getAnnotation(Path.class);
                 for (Method method : type.getDeclaredMethods()) {
                     String verb = method.isAnnotationPresent(GET.class) ? "get" : method.isAnnotationPresent(POST.class) ? "post" : null;
                     if (verb != null) {
                         Path sub = method.getAnnotation(Path.class);
-                        operations.add(verb + " " + root.value() + (sub == null ? "" : sub.value()));
+                        operations.add(verb + " " + path.value() + (sub == null ? "" : sub.value()));
                     }
                 }
             }
         }
         return operations;
+    }
+
+    private static boolean isResource(java.nio.file.Path source) {
+        try {
+            return source.toString().endsWith(".java") && Files.readString(source).contains("\n@Path(");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

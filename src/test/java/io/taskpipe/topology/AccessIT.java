@@ -111,7 +111,7 @@ class AccessIT {
         HttpResponse<String> anonymous = call(dispatcher, "POST", "/tasks", null, sleep("anon-1"));
         assertThat(anonymous.statusCode()).isEqualTo(401);
         assertThat(anonymous.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"taskpipe\"");
-        for (String path : List.of("/tasks/anon-1", "/types", "/q/metrics", "/q/unknown")) {
+        for (String path : List.of("/tasks/anon-1", "/types", "/dashboard/state", "/dashboard/events", "/q/metrics", "/q/unknown")) {
             assertThat(call(dispatcher, "GET", path, null, null).statusCode()).as(path).isEqualTo(401);
         }
         assertThat(call(dispatcher, "POST", "/tasks", "Bearer not-a-key", sleep("anon-2")).statusCode()).isEqualTo(401);
@@ -127,6 +127,11 @@ class AccessIT {
         assertThat(call(dispatcher, "GET", "/q/metrics", bearer("sender"), null).statusCode()).isEqualTo(403);
         assertThat(call(dispatcher, "GET", "/q/metrics", bearer("auditor"), null).statusCode()).isEqualTo(200);
         assertThat(call(dispatcher, "GET", "/types", bearer("auditor"), null).statusCode()).isEqualTo(200);
+        assertThat(call(dispatcher, "GET", "/dashboard/state", bearer("sender"), null).statusCode()).as("submit only").isEqualTo(403);
+        assertThat(call(dispatcher, "GET", "/dashboard/state", bearer("auditor"), null).statusCode()).isEqualTo(200);
+        for (String page : List.of("/", "/ui/dashboard.js", "/webjars/uplot/dist/uPlot.iife.min.js")) {
+            assertThat(call(dispatcher, "GET", page, null, null).statusCode()).as("the dashboard's page holds no data: " + page).isEqualTo(200);
+        }
         assertThat(call(dispatcher, "GET", "/q/metrics", bearer("root"), null).statusCode()).isEqualTo(200);
     }
 
@@ -170,6 +175,7 @@ class AccessIT {
         for (String principal : List.of("alice", "root")) {
             assertThat(call(worker, "POST", "/tasks", bearer(principal), sleep(id("worker-" + principal))).statusCode()).isEqualTo(403);
             assertThat(call(worker, "GET", "/tasks/x", bearer(principal), null).statusCode()).isEqualTo(403);
+            assertThat(call(worker, "GET", "/dashboard/state", bearer(principal), null).statusCode()).isEqualTo(403);
         }
         assertThat(call(worker, "GET", "/q/metrics", bearer("auditor"), null).statusCode()).isEqualTo(200);
     }
