@@ -120,9 +120,10 @@ public final class KafkaAcls {
                 grants.topic(names.tasks(), READ, WRITE, DESCRIBE_CONFIGS).group(names.dispatcherGroup(), READ)
                         .transactionalIds(BatchPublisher.TRANSACTIONAL_ID_PREFIX, WRITE)
                         .topic(names.cpuTasks(), WRITE, DESCRIBE_CONFIGS)
-                        // writes results, and reads them back for GET /tasks/{id} and routing's measurements
+                        // writes results, and reads them back for GET /tasks/{id}, routing's measurements and the dashboard
                         .topic(names.results(), READ, WRITE, DESCRIBE_CONFIGS).groups(RESULTS_VIEW_GROUP_PREFIX, READ)
-                        .topic(names.dlq(), WRITE, DESCRIBE_CONFIGS)
+                        // writes dead letters, and reads them for the dashboard (no group)
+                        .topic(names.dlq(), READ, WRITE, DESCRIBE_CONFIGS)
                         // publishes its heartbeat and reads everyone's (no group: it assigns itself the partition);
                         // the lag of the workers' group (its own group's it may READ already)
                         .topic(names.workers(), READ, WRITE, DESCRIBE_CONFIGS).group(names.workerGroup(), DESCRIBE);

@@ -16,7 +16,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -103,11 +102,6 @@ public class KafkaClients {
         return new KafkaConsumer<>(ClientSettings.from(base).noGroup()
                 .set(CommonClientConfigs.CLIENT_ID_CONFIG, clientId + "-" + ProcessHandle.current().pid())
                 .bytesConsumer().toMap());
-    }
-
-    /** A reader of {@code topics} with no consumer group (see {@link TopicReader}). */
-    public TopicReader newReader(List<String> topics, TopicReader.From from) {
-        return new TopicReader(base, topics, from);
     }
 
     public Admin newAdmin() {

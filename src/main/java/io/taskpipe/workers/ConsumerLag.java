@@ -2,6 +2,7 @@ package io.taskpipe.workers;
 
 import io.taskpipe.config.TaskpipeConfig;
 import io.taskpipe.kafka.KafkaClients;
+import io.taskpipe.kafka.ThrottledLog;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.admin.Admin;

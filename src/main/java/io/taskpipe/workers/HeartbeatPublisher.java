@@ -4,6 +4,7 @@ import io.taskpipe.config.TaskpipeConfig;
 import io.taskpipe.contract.Lane;
 import io.taskpipe.contract.TaskResult.Worker;
 import io.taskpipe.kafka.KafkaClients;
+import io.taskpipe.kafka.ThrottledLog;
 import io.taskpipe.lanes.Lanes;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.producer.ProducerRecord;

@@ -1,5 +1,6 @@
 package io.taskpipe.workers;
 
+import io.taskpipe.kafka.ThrottledLog;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jboss.logging.Logger;
 
@@ -25,12 +26,17 @@ final class ProcessTable {
     static final int MISSED = 3;
     /** How long a lost process stays listed, for a dashboard to show what went away. */
     static final Duration FORGET_AFTER = Duration.ofSeconds(60);
+    /** Most processes kept: pods that come and go under new names are forgotten even where no dashboard asks. */
+    static final int MAX_PROCESSES = 1000;
+    /** The longest interval a heartbeat may claim, so that a process which said "every hour" is still noticed gone. */
+    private static final long MAX_INTERVAL_MS = 60_000;
 
     /** The last heartbeat of a process, when it arrived, and its rate of finished tasks. */
     private record Seen(Heartbeat heartbeat, Instant receivedAt, double tasksPerSecond) {
 
         Instant lostAt() {
-            return heartbeat.stopping() ? receivedAt : receivedAt.plusMillis(MISSED * Math.max(1, heartbeat.intervalMs()));
+            return heartbeat.stopping() ? receivedAt
+                    : receivedAt.plusMillis(MISSED * Math.clamp(heartbeat.intervalMs(), 1, MAX_INTERVAL_MS));
         }
     }
 
@@ -68,6 +74,11 @@ final class ProcessTable {
             rate = between.isZero() ? before.tasksPerSecond() : Math.max(0, done) / (between.toNanos() / 1e9);
         }
         processes.put(id, new Seen(heartbeat, receivedAt, rate));
+        if (processes.size() > MAX_PROCESSES) {
+            processes.values().removeIf(seen -> receivedAt.isAfter(seen.lostAt().plus(FORGET_AFTER)));
+            processes.entrySet().stream().min(Comparator.comparing(e -> e.getValue().receivedAt())).map(Map.Entry::getKey)
+                    .filter(oldest -> processes.size() > MAX_PROCESSES).ifPresent(processes::remove);
+        }
     }
 
     /** Whether two heartbeats come from the same run of a process: a restart (a container's pid 1 again) has another start. */

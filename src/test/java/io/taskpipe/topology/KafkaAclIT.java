@@ -230,7 +230,7 @@ class KafkaAclIT {
             assertThat(Files.readAllLines(process.log(), StandardCharsets.UTF_8))
                     .as(process.name() + "'s log (" + process.log() + ")")
                     .noneMatch(line -> line.contains("AuthorizationException") || line.contains("not authorized")
-                            || line.contains("cannot check"));
+                            || line.contains("cannot check") || line.contains("cannot read"));
         }
     }
 

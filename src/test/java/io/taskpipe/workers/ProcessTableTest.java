@@ -121,4 +121,23 @@ class ProcessTableTest {
         assertThat(status.running()).isEqualTo(2);
         assertThat(status.queued()).isEqualTo(1);
     }
+
+    @Test
+    void podsComingAndGoingUnderNewNamesAreForgottenEvenWhereNobodyAsks() {
+        ProcessTable table = new ProcessTable();
+        Instant at = STARTED;
+        for (int pod = 0; pod < 3 * ProcessTable.MAX_PROCESSES; pod++) {
+            at = at.plusSeconds(1);
+            table.record("pod-" + pod + ":7", worker("pod-" + pod, at, 0), at);
+        }
+        assertThat(table.processes(at)).hasSizeLessThanOrEqualTo(ProcessTable.MAX_PROCESSES)
+                .extracting(ProcessStatus::id).contains("pod-" + (3 * ProcessTable.MAX_PROCESSES - 1) + ":7");
+    }
+
+    @Test
+    void aHeartbeatClaimingAnHourLongIntervalIsStillNoticedGoneWithinMinutes() {
+        ProcessTable table = new ProcessTable();
+        table.record("slow:7", new Heartbeat("cpu-worker", "slow", 7, Lane.CPU, 4, 0, 0, 0, 0, STARTED, STARTED, 3_600_000, false), STARTED);
+        assertThat(only(table.processes(STARTED.plus(Duration.ofMinutes(4)))).lost()).isTrue();
+    }
 }

@@ -1,14 +1,14 @@
-package io.taskpipe.workers;
+package io.taskpipe.kafka;
 
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
 
 /**
- * A warning logged at most once per period, with how many were held back: heartbeats and lag are looked at
- * every second, and a broker that is away must not fill the log at that pace.
+ * A warning logged at most once per period, with how many were held back: heartbeats, lag and followed
+ * topics are looked at every second, and a broker that is away must not fill the log at that pace.
  */
-final class ThrottledLog {
+public final class ThrottledLog {
 
     private final Logger log;
     private final long periodNanos;
@@ -16,13 +16,13 @@ final class ThrottledLog {
     private boolean logged;
     private int suppressed;
 
-    ThrottledLog(Logger log, Duration period) {
+    public ThrottledLog(Logger log, Duration period) {
         this.log = log;
         this.periodNanos = period.toNanos();
     }
 
     /** Logs {@code message} and its cause unless a warning was logged less than a period ago. */
-    synchronized void warn(String message, Throwable cause) {
+    public synchronized void warn(String message, Throwable cause) {
         long now = System.nanoTime();
         if (logged && now - lastNanos < periodNanos) {
             suppressed++;
