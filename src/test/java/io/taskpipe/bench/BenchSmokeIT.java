@@ -2,14 +2,15 @@ package io.taskpipe.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.taskpipe.contract.TaskJson;
+import io.taskpipe.testing.Scripts;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,14 +23,9 @@ class BenchSmokeIT {
     @Test
     void everyArmRunsAndEveryGoalIsReported() throws IOException, InterruptedException {
         Path out = Path.of("target", "bench-smoke");
-        Path console = Path.of("target", "bench-smoke-console.txt");
         Files.createDirectories(out);
-        Process run = new ProcessBuilder("load-tests/bench.sh", "--smoke", "--out", out.toString())
-                .redirectErrorStream(true).redirectOutput(console.toFile()).start();
-        assertThat(run.waitFor(10, TimeUnit.MINUTES)).as("bench.sh finished").isTrue();
-        String output = Files.readString(console);
-        System.out.println(output);
-        assertThat(run.exitValue()).as("exit status").isZero();
+        String output = Scripts.run(Duration.ofMinutes(10), Path.of("target", "bench-smoke-console.txt"),
+                "load-tests/bench.sh", "--smoke", "--out", out.toString());
 
         JsonNode results = TaskJson.MAPPER.readTree(out.resolve("results.json").toFile());
         Set<String> goals = new HashSet<>();

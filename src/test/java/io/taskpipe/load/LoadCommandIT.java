@@ -2,12 +2,13 @@ package io.taskpipe.load;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.taskpipe.contract.TaskJson;
+import io.taskpipe.testing.Scripts;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,14 +21,9 @@ class LoadCommandIT {
     @Test
     void theSmokeScenarioRunsAndReports() throws IOException, InterruptedException {
         Path out = Path.of("target", "load-it", "smoke");
-        Path console = Path.of("target", "load-it", "smoke-console.txt");
         Files.createDirectories(out);
-        Process run = new ProcessBuilder("load-tests/run.sh", "smoke", "--out", out.toString())
-                .redirectErrorStream(true).redirectOutput(console.toFile()).start();
-        assertThat(run.waitFor(5, TimeUnit.MINUTES)).as("run.sh finished").isTrue();
-        String output = Files.readString(console);
-        System.out.println(output);
-        assertThat(run.exitValue()).as("exit status; console:\n" + output).isZero();
+        String output = Scripts.run(Duration.ofMinutes(5), Path.of("target", "load-it", "smoke-console.txt"),
+                "load-tests/run.sh", "smoke", "--out", out.toString());
         assertThat(output).contains("sent 200 of 200", "in flight", "p99").contains("latency (ms, from intended send)")
                 .contains("checker: lost 0, duplicates 0 (unmarked 0), order violations 0, keys with gaps 0: PASS");
 
