@@ -28,6 +28,8 @@ public class Activity {
     /** A result older than this when read is history: counted, not charted. */
     static final Duration CHARTED_AGE = Duration.ofSeconds(30);
     static final int MAX_FAILURES = 200;
+    /** The series of every type no handler knows (a hostile or newer producer's): the set of series stays bounded. */
+    static final String OTHER_TYPE = "(other)";
     private static final int MAX_TEXT = 300;
 
     /**
@@ -47,9 +49,6 @@ public class Activity {
         long total;
         long failed;
     }
-
-    /** Series of a type no handler knows (read from a hostile or newer producer's result) go under this name: a bounded set. */
-    static final String OTHER_TYPE = "(other)";
 
     private final TaskTypes known;
     private final Map<String, Tally> types = new TreeMap<>();
@@ -80,12 +79,14 @@ public class Activity {
         String lane = result.lane() == null ? "NONE" : result.lane().name();
         TaskResult.Timing timing = result.timing();
         boolean charted = timing != null && timing.finishedAt() != null && timing.finishedAt().isAfter(now.minus(CHARTED_AGE));
-        for (Tally tally : List.of(tally(types, result.type() != null && known.find(result.type()).isPresent() ? result.type() : OTHER_TYPE), tally(lanes, lane))) {
+        String type = result.type() != null && known.find(result.type()).isPresent() ? result.type() : OTHER_TYPE;
+        for (Tally tally : List.of(tally(types, type), tally(lanes, lane))) {
             tally.lane = lane;
             tally.total++;
             tally.failed += succeeded ? 0 : 1;
             if (charted) {
-                tally.series.add(now.getEpochSecond(), succeeded, timing.endToEndMs(), Math.max(0, timing.queueWaitMs()), timing.serviceMs());
+                tally.series.add(now.getEpochSecond(), succeeded, timing.endToEndMs(), Math.max(0, timing.queueWaitMs()),
+                        timing.serviceMs());
             }
         }
         if (!succeeded) {

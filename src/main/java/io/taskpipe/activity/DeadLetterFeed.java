@@ -47,7 +47,8 @@ public class DeadLetterFeed {
     }
 
     static void onDeadLetter(ConsumerRecord<String, byte[]> record, Activity activity) {
-        String where = header(record, Headers.DLQ_TOPIC) + "/" + header(record, Headers.DLQ_PARTITION) + "@" + header(record, Headers.DLQ_OFFSET);
+        String where = header(record, Headers.DLQ_TOPIC) + "/" + header(record, Headers.DLQ_PARTITION)
+                + "@" + header(record, Headers.DLQ_OFFSET);
         activity.deadLetter(header(record, Headers.DLQ_CODE), header(record, Headers.DLQ_REASON),
                 TaskJson.peekText(record.value(), "id"), TaskJson.peekText(record.value(), "type"), where);
     }

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * Puts the dashboard's updates together from what this dispatcher knows: {@link Activity} (results and
@@ -48,14 +49,10 @@ public class Dashboard {
 
     /** Each lane's processes that are not lost, summed; its results per second from its last closed second. */
     static List<DashboardState.LaneView> lanes(List<ProcessStatus> processes, List<Activity.SeriesView> series) {
-        Map<String, DashboardState.LaneView> lanes = new TreeMap<>();
-        processes.stream().filter(p -> !p.lost() && p.lane() != null).forEach(p -> lanes.merge(p.lane(),
-                new DashboardState.LaneView(p.lane(), 1, p.slots(), p.running(), p.queued(), p.oldestUnfinishedSeconds(), 0),
-                (a, b) -> new DashboardState.LaneView(a.lane(), a.processes() + b.processes(), a.slots() + b.slots(),
-                        a.running() + b.running(), a.queued() + b.queued(),
-                        Math.max(a.oldestUnfinishedSeconds(), b.oldestUnfinishedSeconds()), 0)));
-        return lanes.values().stream().map(lane -> new DashboardState.LaneView(lane.lane(), lane.processes(), lane.slots(),
-                lane.running(), lane.queued(), lane.oldestUnfinishedSeconds(), perSecond(series, lane.lane()))).toList();
+        Map<String, List<ProcessStatus>> byLane = processes.stream().filter(p -> !p.lost() && p.lane() != null)
+                .collect(Collectors.groupingBy(ProcessStatus::lane, TreeMap::new, Collectors.toList()));
+        return byLane.entrySet().stream()
+                .map(lane -> DashboardState.LaneView.of(lane.getKey(), lane.getValue(), perSecond(series, lane.getKey()))).toList();
     }
 
     private static double perSecond(List<Activity.SeriesView> series, String lane) {

@@ -28,5 +28,11 @@ public record DashboardState(long at, String process, Map<String, Long> totals, 
 
     /** A lane summed over the processes that run it. */
     public record LaneView(String lane, int processes, int slots, int running, int queued, long oldestUnfinishedSeconds, double perSecond) {
+
+        static LaneView of(String lane, List<ProcessStatus> processes, double perSecond) {
+            return new LaneView(lane, processes.size(), processes.stream().mapToInt(ProcessStatus::slots).sum(),
+                    processes.stream().mapToInt(ProcessStatus::running).sum(), processes.stream().mapToInt(ProcessStatus::queued).sum(),
+                    processes.stream().mapToLong(ProcessStatus::oldestUnfinishedSeconds).max().orElse(0), perSecond);
+        }
     }
 }
