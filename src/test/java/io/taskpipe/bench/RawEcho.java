@@ -1,6 +1,5 @@
 package io.taskpipe.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.taskpipe.kafka.ClientSettings;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -17,13 +16,15 @@ import java.util.Map;
 /**
  * Goal G1's baseline: a plain KafkaConsumer → KafkaProducer echo, no framework. Each task is answered
  * at once with a result record. Producer settings as taskpipe's ({@code acks=all}, idempotence,
- * {@code linger.ms=1}); offsets auto-committed.
- * Usage: {@code RawEcho BOOTSTRAP TASKS_TOPIC RESULTS_TOPIC GROUP}.
+ * {@code linger.ms=1}); offsets auto-committed. With {@code relay} it forwards each record unchanged
+ * instead: G9's first hop of a two-hop echo, as the dispatcher forwards CPU tasks.
+ * Usage: {@code RawEcho BOOTSTRAP TASKS_TOPIC RESULTS_TOPIC GROUP [relay]}.
  */
 public final class RawEcho {
 
     public static void main(String[] args) {
         String bootstrap = args[0];
+        boolean relay = args.length > 4 && args[4].equals("relay");
         try (var consumer = new KafkaConsumer<String, byte[]>(ClientSettings.bootstrap(bootstrap).bytesConsumer()
                 .set(ConsumerConfig.GROUP_ID_CONFIG, args[3]).set(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest").toMap());
              var producer = new KafkaProducer<String, byte[]>(ClientSettings.bootstrap(bootstrap).durableProducer()
@@ -33,8 +34,9 @@ public final class RawEcho {
             while (true) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
                     Instant started = Instant.now();
-                    JsonNode task = EchoResults.task(record.value());
-                    producer.send(new ProducerRecord<>(args[2], record.key(), EchoResults.result(task, record, started, Map.of("sleptMs", 0))));
+                    byte[] out = relay ? record.value()
+                            : EchoResults.result(EchoResults.task(record.value()), record, started, Map.of("sleptMs", 0));
+                    producer.send(new ProducerRecord<>(args[2], record.key(), out));
                 }
             }
         } catch (org.apache.kafka.common.errors.WakeupException e) {
