@@ -10,9 +10,7 @@ import io.taskpipe.kafka.TopicFollower;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
@@ -47,14 +45,9 @@ public class DeadLetterFeed {
     }
 
     static void onDeadLetter(ConsumerRecord<String, byte[]> record, Activity activity) {
-        String where = header(record, Headers.DLQ_TOPIC) + "/" + header(record, Headers.DLQ_PARTITION)
-                + "@" + header(record, Headers.DLQ_OFFSET);
-        activity.deadLetter(header(record, Headers.DLQ_CODE), header(record, Headers.DLQ_REASON),
+        String where = Headers.text(record.headers(), Headers.DLQ_TOPIC) + "/" + Headers.text(record.headers(), Headers.DLQ_PARTITION)
+                + "@" + Headers.text(record.headers(), Headers.DLQ_OFFSET);
+        activity.deadLetter(Headers.text(record.headers(), Headers.DLQ_CODE), Headers.text(record.headers(), Headers.DLQ_REASON),
                 TaskJson.peekText(record.value(), "id"), TaskJson.peekText(record.value(), "type"), where);
-    }
-
-    private static String header(ConsumerRecord<?, ?> record, String name) {
-        Header header = record.headers().lastHeader(name);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 }

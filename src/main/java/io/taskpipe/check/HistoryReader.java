@@ -5,9 +5,7 @@ import io.taskpipe.contract.Headers;
 import io.taskpipe.contract.TaskJson;
 import io.taskpipe.kafka.TopicReader;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,13 +48,8 @@ public final class HistoryReader {
     private static DeadLetter deadLetter(ConsumerRecord<String, byte[]> record) {
         JsonNode task = json(record.value());
         String taskId = task != null && task.path("id").isTextual() ? task.get("id").asText() : null;
-        String attempts = header(record, Headers.DLQ_ATTEMPTS);
-        return new DeadLetter(taskId, record.key(), header(record, Headers.DLQ_CODE), attempts == null ? 0 : Integer.parseInt(attempts));
-    }
-
-    private static String header(ConsumerRecord<String, byte[]> record, String name) {
-        Header header = record.headers().lastHeader(name);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+        String attempts = Headers.text(record.headers(), Headers.DLQ_ATTEMPTS);
+        return new DeadLetter(taskId, record.key(), Headers.text(record.headers(), Headers.DLQ_CODE), attempts == null ? 0 : Integer.parseInt(attempts));
     }
 
     private static JsonNode json(byte[] bytes) {

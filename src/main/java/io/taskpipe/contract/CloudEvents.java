@@ -38,8 +38,8 @@ public final class CloudEvents {
 
     /** The event a record's headers carry, or null for a plain record (no {@code ce_specversion}). */
     public static Event read(org.apache.kafka.common.header.Headers headers) {
-        String specVersion = text(headers, SPECVERSION);
-        return specVersion == null ? null : new Event(specVersion, text(headers, ID), text(headers, TYPE), text(headers, TIME));
+        String specVersion = Headers.text(headers, SPECVERSION);
+        return specVersion == null ? null : new Event(specVersion, Headers.text(headers, ID), Headers.text(headers, TYPE), Headers.text(headers, TIME));
     }
 
     /** Makes {@code headers} describe a taskpipe event, replacing whatever {@code ce_*} headers they had. */
@@ -61,10 +61,5 @@ public final class CloudEvents {
 
     private static void add(org.apache.kafka.common.header.Headers headers, String name, String value) {
         headers.add(name, value.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String text(org.apache.kafka.common.header.Headers headers, String name) {
-        Header header = headers.lastHeader(name);
-        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 }

@@ -1,5 +1,9 @@
 package io.taskpipe.contract;
 
+import org.apache.kafka.common.header.Header;
+
+import java.nio.charset.StandardCharsets;
+
 /** Kafka header names taskpipe writes. */
 public final class Headers {
 
@@ -43,5 +47,11 @@ public final class Headers {
     public static final String DLQ_TRUNCATED = "taskpipe-dlq-truncated";
 
     private Headers() {
+    }
+
+    /** The last header of this name as UTF-8 text, or null when there is none (or it has no value). */
+    public static String text(org.apache.kafka.common.header.Headers headers, String name) {
+        Header header = headers.lastHeader(name);
+        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 }

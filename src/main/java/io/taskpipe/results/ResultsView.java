@@ -10,10 +10,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 
 import java.util.LinkedHashMap;
@@ -83,8 +81,7 @@ public class ResultsView {
 
     /** The principal a record names in its {@link Headers#PRINCIPAL} header, if any. */
     public static String principal(ConsumerRecord<?, ?> record) {
-        Header header = record.headers().lastHeader(Headers.PRINCIPAL);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+        return Headers.text(record.headers(), Headers.PRINCIPAL);
     }
 
     /**
