@@ -29,10 +29,13 @@ public interface CpuLaneConfig extends LaneConfig {
     @WithDefault("KEY")
     OrderingMode ordering();
 
-    /** Commit each CPU task's start before it runs, so a task that kills its worker at once is still counted. */
+    /**
+     * When a CPU task's start is recorded: {@code AHEAD} (a window committed ahead, so a task that kills its
+     * worker is charged without a commit on the way to every start), {@code EACH} or {@code LATER}.
+     */
     @Override
-    @WithDefault("true")
-    boolean syncStarts();
+    @WithDefault("AHEAD")
+    StartCommit startCommit();
 
     /** Consumer group of the cpu-workers. */
     @Override

@@ -42,12 +42,12 @@ public interface IoLaneConfig extends LaneConfig {
     OrderingMode ordering();
 
     /**
-     * Commit each IO task's start before it runs (else with the next commit): a crash then replays only
-     * what was in flight, and marks it, at a commit per task.
+     * When an IO task's start is recorded: {@code LATER} (with the next commit; a crash may replay tasks
+     * unmarked), {@code AHEAD} (a window committed ahead) or {@code EACH} (before each task runs).
      */
     @Override
-    @WithDefault("false")
-    boolean syncStarts();
+    @WithDefault("LATER")
+    StartCommit startCommit();
 
     /** Consumer group of the dispatchers. */
     @Override

@@ -7,7 +7,7 @@ public interface LaneConfig {
 
     OrderingMode ordering();
 
-    boolean syncStarts();
+    StartCommit startCommit();
 
     String group();
 

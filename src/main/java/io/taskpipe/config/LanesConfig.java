@@ -45,6 +45,14 @@ public interface LanesConfig {
     @WithDefault("100ms")
     Duration commitInterval();
 
+    /**
+     * With {@code start-commit=AHEAD}, how many offsets a partition's start window reaches past the last
+     * record handed out: wider means fewer commits and more tasks charged beside one that kills its process.
+     */
+    @WithDefault("32")
+    @Min(2)
+    int startWindow();
+
     /** Memory for each lane's ordering evidence (the highest {@code seq} per key); least recent keys are forgotten first. */
     @WithDefault("8388608")
     @Min(1024)

@@ -97,21 +97,34 @@ public final class Delivery {
 
     /**
      * The task starts: passes the {@link StartGate}, and records the start in the partition's commit
-     * metadata, so a task that was running when its process died is known on redelivery. With
-     * synchronous starts (and always for a suspect on its last chance) this blocks until the start is
-     * committed, so even a task that kills its process at once is charged for it. Returns false when the
-     * task must not run (abandoned): then call {@link #skip()}.
+     * metadata, so a task that was running when its process died is known on redelivery. Where the start
+     * must be committed first ({@link #commitFirst()}) this blocks until it is, so even a task that kills
+     * its process at once is charged for it. Returns false when the task must not run (abandoned): then
+     * call {@link #skip()}.
      */
     public boolean start() throws InterruptedException {
         if (!lane.gate.enter(runsAlone(), this::abandoned)) {
             return false;
         }
         inGate.set(true);
-        boolean started = lane.settings.syncStarts() || runsAlone() ? lane.startCommits.commit(this) : startNow();
+        boolean started = commitFirst() ? lane.startCommits.commit(this) : startNow();
         if (!started) {
             leaveGate();
         }
         return started;
+    }
+
+    /**
+     * Whether this start is committed before the task runs: with {@code EACH}; with {@code AHEAD} outside the
+     * acknowledged start window; always for a suspect on its last chance and for what a dead owner's open
+     * window covered (see {@link PartitionProgress}).
+     */
+    private boolean commitFirst() {
+        return runsAlone() || offset < home.exactUntil || switch (lane.settings.startCommit()) {
+            case EACH -> true;
+            case AHEAD -> offset >= home.startableUntil;
+            case LATER -> false;
+        };
     }
 
     private boolean startNow() {

@@ -1,5 +1,6 @@
 package io.taskpipe.consumer;
 
+import io.taskpipe.config.StartCommit;
 import io.taskpipe.contract.RecordSize;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.CloseOptions.GroupMembershipOperation;
@@ -26,7 +27,7 @@ import java.util.stream.Collectors;
  *
  * <p>Its parts: {@link Backpressure} bounds what the lane holds, by count and by bytes; the
  * {@link StartGate} decides when a task may start; {@link StartCommits} commits starts before they run
- * where that is asked for; the {@link OffsetCommitter} commits each partition's progress; the
+ * where that is asked for (or a start window ahead of them, {@link PartitionProgress}); the {@link OffsetCommitter} commits each partition's progress; the
  * {@link RebalanceHandler} hands partitions over. Only contiguous finished offsets move a committed
  * position; finished offsets above it and started ones go into the commit's metadata
  * ({@link PartitionProgress}), so the next owner skips the first and knows the second for suspects.
@@ -71,7 +72,8 @@ public final class LaneConsumer {
         this.consumer = consumer;
         this.settings = settings;
         this.handler = handler;
-        this.committer = new OffsetCommitter(settings.name(), consumer, settings.commitInterval());
+        this.committer = new OffsetCommitter(settings.name(), consumer, settings.commitInterval(),
+                settings.startCommit() == StartCommit.AHEAD ? settings.startWindow() : 0);
         this.backpressure = new Backpressure(settings.maxRecords(), settings.maxBytes());
         this.unfinished = new Unfinished(backpressure);
         this.reports = new Reports(committer, unfinished);
@@ -134,8 +136,11 @@ public final class LaneConsumer {
                 reports.applyAll();
                 startCommits.grant();
                 handOut();
-                if (committer.due()) {
+                boolean due = committer.due();
+                if (due) {
                     committer.catchUp(backlog.stream().map(r -> new TopicPartition(r.topic(), r.partition())).collect(Collectors.toSet()));
+                }
+                if (committer.widenWindows() || due) {
                     committer.commitAll(false);
                 }
                 backpressure.update(consumer, !backlog.isEmpty());

@@ -16,7 +16,8 @@ import java.util.Set;
 /**
  * The partitions a lane holds and their commits: each partition's {@link PartitionProgress} (position,
  * started and finished offsets above it), committed as offset and metadata when it changed, at most
- * every {@code interval} unless a caller forces a commit (a synchronous start, a rebalance, a stop).
+ * every {@code interval} unless a caller forces a commit (a start window running short, a synchronous
+ * start, a rebalance, a stop).
  * Poll thread only.
  */
 final class OffsetCommitter {
@@ -28,21 +29,28 @@ final class OffsetCommitter {
     private final String name;
     private final Consumer<?, ?> consumer;
     private final long intervalNanos;
+    private final int startWindow;
     private final Map<TopicPartition, PartitionState> partitions = new HashMap<>();
     private long lastCommitNanos = System.nanoTime();
     private volatile int finishedSinceCommit;
 
-    OffsetCommitter(String name, Consumer<?, ?> consumer, Duration interval) {
+    /** @param startWindow offsets a partition's start window reaches past what it handed out; 0: none */
+    OffsetCommitter(String name, Consumer<?, ?> consumer, Duration interval, int startWindow) {
         this.name = name;
         this.consumer = consumer;
         this.intervalNanos = interval.toNanos();
+        this.startWindow = startWindow;
     }
 
-    /** Starts tracking a partition from what its previous owner committed ({@code null}: nothing), else {@code position}. */
-    PartitionState assign(TopicPartition partition, OffsetAndMetadata committed, long position) {
+    /**
+     * Starts tracking a partition from what its previous owner committed ({@code null}: nothing), else
+     * {@code position}; {@code logEnd}: where its log ended now, which bounds a window its previous owner left open.
+     */
+    PartitionState assign(TopicPartition partition, OffsetAndMetadata committed, long position, long logEnd) {
         long start = committed != null ? committed.offset() : position;
         String metadata = committed != null ? committed.metadata() : "";
-        PartitionState state = new PartitionState(partition, new PartitionProgress(start, metadata, MAX_METADATA_CHARS), start, metadata);
+        PartitionProgress progress = new PartitionProgress(start, metadata, logEnd, MAX_METADATA_CHARS, startWindow);
+        PartitionState state = new PartitionState(partition, progress, start, metadata);
         partitions.put(partition, state);
         return state;
     }
@@ -92,6 +100,15 @@ final class OffsetCommitter {
         }
     }
 
+    /** Widens every start window that runs short; true if one did (then commit). */
+    boolean widenWindows() {
+        boolean widened = false;
+        for (PartitionState state : partitions.values()) {
+            widened |= state.progress.widenWindow();
+        }
+        return widened;
+    }
+
     boolean due() {
         return System.nanoTime() - lastCommitNanos >= intervalNanos;
     }
@@ -108,11 +125,13 @@ final class OffsetCommitter {
     /** Commits the position and metadata of those partitions that changed; returns false if a synchronous commit failed. */
     boolean commit(Collection<PartitionState> states, boolean sync) {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        Map<PartitionState, Long> windows = new HashMap<>();
         for (PartitionState state : states) {
             long position = state.progress.position();
             String metadata = state.progress.metadata();
             if (position != state.committedPosition || !metadata.equals(state.committedMetadata)) {
                 offsets.put(state.partition, new OffsetAndMetadata(position, metadata));
+                windows.put(state, state.progress.window());
                 state.committedPosition = position;
                 state.committedMetadata = metadata;
             }
@@ -123,7 +142,9 @@ final class OffsetCommitter {
         lastCommitNanos = System.nanoTime();
         if (!sync) {
             consumer.commitAsync(offsets, (committed, error) -> {
-                if (error != null) {
+                if (error == null) {
+                    opened(windows);
+                } else {
                     LOG.debugf("%s: async commit failed (%s); the next commit covers it", name, error.toString());
                     forget(offsets.keySet());
                 }
@@ -135,6 +156,7 @@ final class OffsetCommitter {
                 consumer.commitSync(offsets);
                 return null;
             });
+            opened(windows);
             return true;
         } catch (RebalanceInProgressException e) {
             LOG.debugf("%s: commit waits for the rebalance to finish", name);
@@ -143,6 +165,11 @@ final class OffsetCommitter {
         }
         forget(offsets.keySet());
         return false;
+    }
+
+    /** A commit succeeded: the start windows it carried are open. */
+    private static void opened(Map<PartitionState, Long> windows) {
+        windows.forEach((state, window) -> state.startableUntil = Math.max(state.startableUntil, window));
     }
 
     /** A commit that failed: what it carried counts as not committed, so the next commit sends it again. */

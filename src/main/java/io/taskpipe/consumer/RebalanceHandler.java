@@ -12,12 +12,13 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Hands partitions over, inside the consumer's poll (on the poll thread):
  * <ul>
  *   <li><b>assigned</b>: each partition starts from what its previous owner committed, metadata included
- *       (finished offsets to skip, starts to count);</li>
+ *       (finished offsets to skip, starts to count, a start window it left open by dying);</li>
  *   <li><b>revoked</b>: its records still waiting are dropped and nothing of it starts any more; its
  *       running tasks get {@code revokeGrace} to finish, then are cancelled and fenced (their outcome is
  *       never published) with their starts taken back; its progress is committed. Only then does the
@@ -47,10 +48,18 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
             return;
         }
         Map<TopicPartition, OffsetAndMetadata> committed = Wakeups.retry(() -> consumer.committed(Set.copyOf(assigned)));
+        Set<TopicPartition> leftOpen = assigned.stream()
+                .filter(p -> committed.get(p) != null && PartitionProgress.windowLeftOpen(committed.get(p).metadata()))
+                .collect(Collectors.toSet());
+        Map<TopicPartition, Long> logEnds = leftOpen.isEmpty() ? Map.of() : Wakeups.retry(() -> consumer.endOffsets(leftOpen));
         for (TopicPartition partition : assigned) {
             OffsetAndMetadata last = committed.get(partition);
             long position = last != null ? last.offset() : Wakeups.retry(() -> consumer.position(partition));
-            lane.committer.assign(partition, last, position);
+            lane.committer.assign(partition, last, position, logEnds.getOrDefault(partition, Long.MAX_VALUE));
+        }
+        if (!leftOpen.isEmpty()) {
+            LOG.infof("%s: %s left by a process that died holding them; what it may have started runs with committed starts",
+                    lane.settings.name(), leftOpen);
         }
         lane.backpressure.assigned(consumer, assigned);
         LOG.debugf("%s: assigned %s", lane.settings.name(), assigned);
@@ -113,10 +122,14 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
         }
     }
 
-    /** Cancels and fences what still runs of these partitions, and takes its starts back (see {@link Unfinished#abandon}). */
+    /**
+     * Cancels and fences what still runs of these partitions, and takes its starts back (see
+     * {@link Unfinished#abandon}): every start that counts is then recorded, and their start windows close.
+     */
     private void giveUp(Collection<PartitionState> states) {
         lane.reports.applyAll();
         lane.unfinished.abandon(states);
+        states.forEach(state -> state.progress.release());
     }
 
     private void forget(Collection<PartitionState> states) {

@@ -78,6 +78,7 @@ final class StartCommits {
         if (granted.isEmpty()) {
             return;
         }
+        lane.committer.widenWindows(); // a start window, if the lane keeps one, then covers these too
         if (lane.committer.commitAll(true)) {
             granted.forEach(request -> request.granted().complete(true));
             return;

@@ -90,7 +90,7 @@ public class Lanes {
         int capacity = slots + queue;
         ConsumerSettings consumerSettings = new ConsumerSettings(lane.name().toLowerCase() + "-lane",
                 dispatches ? config.topics().tasks() : config.topics().cpuTasks(), capacity, settings.maxHeldBytes(),
-                config.lanes().maxDeliveries(), settings.syncStarts(), config.lanes().revokeGrace(), config.lanes().commitInterval());
+                config.lanes().maxDeliveries(), settings.startCommit(), config.lanes().startWindow(), config.lanes().revokeGrace(), config.lanes().commitInterval());
         LaneConsumer consumer = new LaneConsumer(clients.newConsumer(settings.group(), capacity, config.lanes().instanceId()),
                 consumerSettings, router);
         metrics.lane(lane.name(), new LaneMetrics.Gauges(runner::running, runner::queued, consumer::outstanding, consumer::uncommitted,

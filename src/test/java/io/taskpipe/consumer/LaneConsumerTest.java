@@ -1,5 +1,6 @@
 package io.taskpipe.consumer;
 
+import io.taskpipe.config.StartCommit;
 import io.taskpipe.consumer.MockLane.Handed;
 import org.junit.jupiter.api.Test;
 
@@ -35,28 +36,28 @@ class LaneConsumerTest {
 
     @Test
     void onlyContiguousFinishesMoveTheCommittedPositionAndLaterOnesGoInTheMetadata() throws Exception {
-        try (MockLane mock = new MockLane(settings(10, 1 << 20, false, SECOND)).start(P0)) {
+        try (MockLane mock = new MockLane(settings(10, 1 << 20, StartCommit.LATER, SECOND)).start(P0)) {
             mock.addRecords(P0, 3);
             Handed first = mock.next();
             Handed second = mock.next();
             Handed third = mock.next();
             finish(third);
-            awaitCommitted(mock, 0, "v1:_2D");
+            awaitCommitted(mock, 0, "v2:_2+");
             finish(first);
-            awaitCommitted(mock, 1, "v1:_D");
+            awaitCommitted(mock, 1, "v2:_+");
             finish(second);
-            awaitCommitted(mock, 3, "v1:");
+            awaitCommitted(mock, 3, "v2:");
         }
     }
 
     @Test
     void aStartReachesTheCommitMetadataSoTheNextOwnerKnowsASuspect() throws Exception {
-        try (MockLane mock = new MockLane(settings(10, 1 << 20, false, SECOND)).start(P0)) {
+        try (MockLane mock = new MockLane(settings(10, 1 << 20, StartCommit.LATER, SECOND)).start(P0)) {
             mock.add(P0, 0, 10);
             assertThat(mock.next().delivery().start()).isTrue();
-            awaitCommitted(mock, 0, "v1:a");
+            awaitCommitted(mock, 0, "v2:A");
         }
-        try (MockLane next = new MockLane(settings(10, 1 << 20, false, SECOND)).previouslyCommitted(P0, 0, "v1:a").start(P0)) {
+        try (MockLane next = new MockLane(settings(10, 1 << 20, StartCommit.LATER, SECOND)).previouslyCommitted(P0, 0, "v1:a").start(P0)) {
             next.add(P0, 0, 10);
             Delivery again = next.next().delivery();
             assertThat(again.suspect()).isTrue();
@@ -67,16 +68,16 @@ class LaneConsumerTest {
 
     @Test
     void aSynchronousStartIsCommittedBeforeTheTaskRuns() throws Exception {
-        try (MockLane mock = new MockLane(settings(10, 1 << 20, true, SECOND)).start(P0)) {
+        try (MockLane mock = new MockLane(settings(10, 1 << 20, StartCommit.EACH, SECOND)).start(P0)) {
             mock.add(P0, 0, 10);
             assertThat(mock.next().delivery().start()).isTrue();
-            assertThat(mock.committed(P0).metadata()).as("committed when start() returned").isEqualTo("v1:a");
+            assertThat(mock.committed(P0).metadata()).as("committed when start() returned").isEqualTo("v2:A");
         }
     }
 
     @Test
     void aRecordFinishedByAnEarlierOwnerIsNotHandedOutAgain() throws Exception {
-        try (MockLane mock = new MockLane(settings(10, 1 << 20, false, SECOND)).previouslyCommitted(P0, 0, "v1:_D").start(P0)) {
+        try (MockLane mock = new MockLane(settings(10, 1 << 20, StartCommit.LATER, SECOND)).previouslyCommitted(P0, 0, "v1:_D").start(P0)) {
             mock.addRecords(P0, 3);
             assertThat(mock.next().record().offset()).isZero();
             assertThat(mock.next().record().offset()).as("offset 1 was finished before").isEqualTo(2);
@@ -85,7 +86,7 @@ class LaneConsumerTest {
 
     @Test
     void theLaneHoldsAtMostItsCountOfRecordsAndPausesMeanwhile() throws Exception {
-        try (MockLane mock = new MockLane(settings(2, 1 << 20, false, SECOND)).start(P0)) {
+        try (MockLane mock = new MockLane(settings(2, 1 << 20, StartCommit.LATER, SECOND)).start(P0)) {
             mock.addRecords(P0, 5);
             Handed first = mock.next();
             mock.next();
@@ -98,7 +99,7 @@ class LaneConsumerTest {
 
     @Test
     void theLaneHoldsAtMostItsBytesButAlwaysTakesOneRecordWhenEmpty() throws Exception {
-        try (MockLane mock = new MockLane(settings(100, 1_000, false, SECOND)).start(P0)) {
+        try (MockLane mock = new MockLane(settings(100, 1_000, StartCommit.LATER, SECOND)).start(P0)) {
             mock.add(P0, 0, 5_000); // larger than the whole budget
             mock.add(P0, 1, 400);
             mock.add(P0, 2, 400);
@@ -115,7 +116,7 @@ class LaneConsumerTest {
 
     @Test
     void aSuspectOnItsLastChanceStartsOnlyOnceNothingElseRunsAndNothingStartsBesideIt() throws Exception {
-        try (MockLane mock = new MockLane(settings(10, 1 << 20, false, SECOND)).previouslyCommitted(P0, 0, "v1:_b").start(P0)) {
+        try (MockLane mock = new MockLane(settings(10, 1 << 20, StartCommit.LATER, SECOND)).previouslyCommitted(P0, 0, "v1:_b").start(P0)) {
             mock.addRecords(P0, 3);
             Handed running = mock.next();
             assertThat(running.delivery().start()).isTrue();
@@ -136,7 +137,7 @@ class LaneConsumerTest {
 
     @Test
     void aSuspectOnItsLastChanceDoesNotWaitForATaskInRetryBackoff() throws Exception {
-        try (MockLane mock = new MockLane(settings(10, 1 << 20, false, SECOND)).previouslyCommitted(P0, 0, "v1:_b").start(P0)) {
+        try (MockLane mock = new MockLane(settings(10, 1 << 20, StartCommit.LATER, SECOND)).previouslyCommitted(P0, 0, "v1:_b").start(P0)) {
             mock.addRecords(P0, 2);
             Delivery retrying = mock.next().delivery();
             assertThat(retrying.start()).isTrue();
@@ -153,7 +154,7 @@ class LaneConsumerTest {
 
     @Test
     void earlierSuspectsRunBesideEachOther() throws Exception {
-        try (MockLane mock = new MockLane(settings(10, 1 << 20, false, SECOND)).previouslyCommitted(P0, 0, "v1:a3").start(P0)) {
+        try (MockLane mock = new MockLane(settings(10, 1 << 20, StartCommit.LATER, SECOND)).previouslyCommitted(P0, 0, "v1:a3").start(P0)) {
             mock.addRecords(P0, 3);
             for (int i = 0; i < 3; i++) {
                 Delivery suspect = mock.next().delivery();
@@ -165,7 +166,7 @@ class LaneConsumerTest {
 
     @Test
     void aRecordWhoseDeliveriesLostTheirProcessTooOftenIsExhausted() throws Exception {
-        try (MockLane mock = new MockLane(settings(10, 1 << 20, false, SECOND)).previouslyCommitted(P0, 0, "v1:c").start(P0)) {
+        try (MockLane mock = new MockLane(settings(10, 1 << 20, StartCommit.LATER, SECOND)).previouslyCommitted(P0, 0, "v1:c").start(P0)) {
             mock.add(P0, 0, 10);
             assertThat(mock.next().delivery().exhausted()).isTrue();
         }
@@ -173,21 +174,21 @@ class LaneConsumerTest {
 
     @Test
     void aTaskBackingOffGivesItsStartBack() throws Exception {
-        try (MockLane mock = new MockLane(settings(10, 1 << 20, true, SECOND)).start(P0)) {
+        try (MockLane mock = new MockLane(settings(10, 1 << 20, StartCommit.EACH, SECOND)).start(P0)) {
             mock.add(P0, 0, 10);
             Delivery retrying = mock.next().delivery();
             assertThat(retrying.start()).isTrue();
-            assertThat(mock.committed(P0).metadata()).isEqualTo("v1:a");
+            assertThat(mock.committed(P0).metadata()).isEqualTo("v2:A");
             retrying.pause();
-            awaitCommitted(mock, 0, "v1:");
+            awaitCommitted(mock, 0, "v2:");
             assertThat(retrying.start()).as("it starts again after its backoff").isTrue();
-            assertThat(mock.committed(P0).metadata()).isEqualTo("v1:a");
+            assertThat(mock.committed(P0).metadata()).isEqualTo("v2:A");
         }
     }
 
     @Test
     void stopLetsRunningTasksFinishWithinTheGraceHandsBackTheRestAndCommits() throws Exception {
-        MockLane mock = new MockLane(settings(10, 1 << 20, false, SECOND)).start(P0);
+        MockLane mock = new MockLane(settings(10, 1 << 20, StartCommit.LATER, SECOND)).start(P0);
         mock.addRecords(P0, 2);
         Handed running = mock.next();
         Handed queued = mock.next();
@@ -205,7 +206,7 @@ class LaneConsumerTest {
 
     @Test
     void aTaskOverdueForItsOutcomeIsReportedAsAStallNamingIt() throws Exception {
-        try (MockLane mock = new MockLane(settings(10, 1 << 20, false, SECOND)).start(P0, P1)) {
+        try (MockLane mock = new MockLane(settings(10, 1 << 20, StartCommit.LATER, SECOND)).start(P0, P1)) {
             mock.add(P1, 0, 10);
             Delivery delivery = mock.next().delivery().label("task-7");
             assertThat(delivery.start()).isTrue();
@@ -225,7 +226,7 @@ class LaneConsumerTest {
     void aHandlerThatThrowsLeavesAStallNotADeadLoop() throws Exception {
         MockLane.Polled consumer = new MockLane.Polled();
         consumer.updateBeginningOffsets(java.util.Map.of(P0, 0L));
-        LaneConsumer lane = new LaneConsumer(consumer, settings(10, 1 << 20, false, SECOND), (record, delivery) -> {
+        LaneConsumer lane = new LaneConsumer(consumer, settings(10, 1 << 20, StartCommit.LATER, SECOND), (record, delivery) -> {
             throw new IllegalStateException("a bug");
         });
         consumer.schedulePollTask(() -> consumer.rebalance(java.util.List.of(P0)));

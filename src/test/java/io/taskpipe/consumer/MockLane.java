@@ -1,5 +1,6 @@
 package io.taskpipe.consumer;
 
+import io.taskpipe.config.StartCommit;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -21,6 +22,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.awaitility.Awaitility.await;
 
@@ -47,8 +49,9 @@ final class MockLane implements AutoCloseable {
         lane = new LaneConsumer(consumer, settings, (record, delivery) -> handed.add(new Handed(record, delivery)));
     }
 
-    static ConsumerSettings settings(int maxRecords, long maxBytes, boolean syncStarts, Duration revokeGrace) {
-        return new ConsumerSettings("test-lane", TOPIC, maxRecords, maxBytes, 3, syncStarts, revokeGrace, Duration.ofMillis(20));
+    /** A lane's settings; with {@code AHEAD}, a start window of 4 offsets. */
+    static ConsumerSettings settings(int maxRecords, long maxBytes, StartCommit startCommit, Duration revokeGrace) {
+        return new ConsumerSettings("test-lane", TOPIC, maxRecords, maxBytes, 3, startCommit, 4, revokeGrace, Duration.ofMillis(20));
     }
 
     private final Map<TopicPartition, OffsetAndMetadata> earlierCommits = new HashMap<>();
@@ -115,6 +118,10 @@ final class MockLane implements AutoCloseable {
 
         /** Set to refuse the next synchronous commit, as a broker does while the group rebalances. */
         volatile boolean failNextCommit;
+        /** Synchronous commits that succeeded. */
+        final AtomicInteger syncCommits = new AtomicInteger();
+        /** Set to leave asynchronous commits unanswered, as if still on their way to the broker. */
+        volatile boolean holdAsyncCommits;
 
         @Override
         public synchronized void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
@@ -124,10 +131,14 @@ final class MockLane implements AutoCloseable {
             }
             super.commitSync(offsets);
             lastCommitted.putAll(offsets);
+            syncCommits.incrementAndGet();
         }
 
         @Override
         public synchronized void commitAsync(Map<TopicPartition, OffsetAndMetadata> offsets, OffsetCommitCallback callback) {
+            if (holdAsyncCommits) {
+                return;
+            }
             lastCommitted.putAll(offsets);
             super.commitAsync(offsets, callback);
         }

@@ -1,5 +1,6 @@
 package io.taskpipe.consumer;
 
+import io.taskpipe.config.StartCommit;
 import io.taskpipe.consumer.MockLane.Handed;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +20,7 @@ class RebalanceHandlerTest {
 
     @Test
     void aRevokedPartitionsRunningTaskMayFinishWithinTheGraceAndIsCommitted() throws Exception {
-        try (MockLane mock = new MockLane(settings(10, 1 << 20, false, Duration.ofSeconds(10))).start(P0, P1)) {
+        try (MockLane mock = new MockLane(settings(10, 1 << 20, StartCommit.LATER, Duration.ofSeconds(10))).start(P0, P1)) {
             mock.add(P0, 0, 10);
             Handed running = mock.next();
             assertThat(running.delivery().start()).isTrue();
@@ -34,14 +35,14 @@ class RebalanceHandlerTest {
 
     @Test
     void aTaskOutlivingTheGraceIsCancelledFencedAndItsStartTakenBack() throws Exception {
-        try (MockLane mock = new MockLane(settings(10, 1 << 20, true, Duration.ofMillis(300))).start(P0, P1)) {
+        try (MockLane mock = new MockLane(settings(10, 1 << 20, StartCommit.EACH, Duration.ofMillis(300))).start(P0, P1)) {
             mock.addRecords(P0, 2);
             Handed running = mock.next();
             Handed queued = mock.next();
             CountDownLatch cancelled = new CountDownLatch(1);
             running.delivery().onAbandon(cancelled::countDown);
             assertThat(running.delivery().start()).isTrue();
-            assertThat(mock.committed(P0).metadata()).isEqualTo("v1:a");
+            assertThat(mock.committed(P0).metadata()).isEqualTo("v2:A");
 
             mock.rebalance(P1);
             assertThat(cancelled.await(5, TimeUnit.SECONDS)).as("the running task is told to stop").isTrue();
@@ -49,7 +50,7 @@ class RebalanceHandlerTest {
             assertThat(queued.delivery().start()).as("a queued task of the partition never starts").isFalse();
             await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
                 assertThat(mock.committed(P0).offset()).isZero();
-                assertThat(mock.committed(P0).metadata()).as("the hand-off is not charged as a crash").isEqualTo("v1:");
+                assertThat(mock.committed(P0).metadata()).as("the hand-off is not charged as a crash").isEqualTo("v2:");
             });
             assertThat(mock.lane.outstanding()).isZero();
         }
@@ -57,20 +58,20 @@ class RebalanceHandlerTest {
 
     @Test
     void aTaskBackingOffWhenItsPartitionLeavesIsHandedOverUncharged() throws Exception {
-        try (MockLane mock = new MockLane(settings(10, 1 << 20, true, Duration.ofMillis(300))).start(P0, P1)) {
+        try (MockLane mock = new MockLane(settings(10, 1 << 20, StartCommit.EACH, Duration.ofMillis(300))).start(P0, P1)) {
             mock.add(P0, 0, 10);
             Handed retrying = mock.next();
             assertThat(retrying.delivery().start()).isTrue();
             retrying.delivery().pause();
             mock.rebalance(P1);
-            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(mock.committed(P0).metadata()).isEqualTo("v1:"));
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(mock.committed(P0).metadata()).isEqualTo("v2:"));
             assertThat(retrying.delivery().start()).as("its retry does not run here any more").isFalse();
         }
     }
 
     @Test
     void theOtherPartitionsGoOnWhileOneIsHandedOver() throws Exception {
-        try (MockLane mock = new MockLane(settings(10, 1 << 20, false, Duration.ofMillis(300))).start(P0, P1)) {
+        try (MockLane mock = new MockLane(settings(10, 1 << 20, StartCommit.LATER, Duration.ofMillis(300))).start(P0, P1)) {
             mock.add(P0, 0, 10);
             mock.add(P1, 0, 10);
             Handed first = mock.next();
@@ -86,7 +87,7 @@ class RebalanceHandlerTest {
 
     @Test
     void aLostPartitionIsGivenUpWithoutACommit() throws Exception {
-        try (MockLane mock = new MockLane(settings(10, 1 << 20, false, Duration.ofSeconds(10))).start(P0)) {
+        try (MockLane mock = new MockLane(settings(10, 1 << 20, StartCommit.LATER, Duration.ofSeconds(10))).start(P0)) {
             mock.add(P0, 0, 10);
             Handed running = mock.next();
             assertThat(running.delivery().start()).isTrue();

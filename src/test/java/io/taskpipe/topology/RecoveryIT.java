@@ -41,7 +41,7 @@ class RecoveryIT {
     @Test
     void aDispatcherKilledWith500SleepsInFlightRecoversInAboutTheirTime() {
         // starts committed before each task runs, so every one of the 500 is a suspect after the kill
-        try (Topology topology = topology("in-flight-kill").with("taskpipe.lanes.io.sync-starts", "true")) {
+        try (Topology topology = topology("in-flight-kill").with("taskpipe.lanes.io.start-commit", "EACH")) {
             AppProcess dispatcher = topology.dispatcher("dispatcher");
             try (TaskSender load = topology.load(0, 11); Outcomes outcomes = new Outcomes(topology)) {
                 load.run(List.of(Phase.burst(500)), List.of(Mixes.task("io.sleep", "millis", 5_000, 60_000)));
