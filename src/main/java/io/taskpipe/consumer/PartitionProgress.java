@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * What a lane knows about one partition beyond its committed position, and what it commits so the
@@ -47,9 +48,10 @@ final class PartitionProgress {
     }
 
     private final ArrayDeque<Long> handedOut = new ArrayDeque<>();
-    private final Map<Long, Integer> starts = new HashMap<>();
+    // sorted, so what falls below the position is cut off without a walk over all of it
+    private final TreeMap<Long, Integer> starts = new TreeMap<>();
     /** Offsets whose count includes a start by this owner. */
-    private final Set<Long> ownStarts = new HashSet<>();
+    private final TreeSet<Long> ownStarts = new TreeSet<>();
     private final TreeMap<Long, Boolean> finished = new TreeMap<>();
     private final int maxMetadataChars;
     private final int windowSize;
@@ -169,8 +171,8 @@ final class PartitionProgress {
 
     private void forgetBelowPosition() {
         finished.headMap(position).clear();
-        starts.keySet().removeIf(o -> o < position);
-        ownStarts.removeIf(o -> o < position);
+        starts.headMap(position).clear();
+        ownStarts.headSet(position).clear();
     }
 
     /** The next offset to consume: what is committed. */

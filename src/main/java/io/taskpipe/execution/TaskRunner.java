@@ -13,8 +13,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -51,9 +51,19 @@ public final class TaskRunner implements AutoCloseable {
         this.executor = executor;
         this.context = new Context(settings.lane(), new OrderedScheduler(settings.ordering(), settings.slots(), executor),
                 new OrderingLedger(settings.ledgerBytes()), outcomes, metrics, settings.deadlines(), settings.retries(),
-                settings.outcomeGrace(), settings.onStuck(), Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().name("taskpipe-" + settings.lane().name().toLowerCase() + "-deadlines").daemon().factory()),
-                new LongAdder());
+                settings.outcomeGrace(), settings.onStuck(), watchdog(settings.lane()), new LongAdder());
+    }
+
+    /**
+     * One thread that fires deadlines. A task's deadline is cancelled when it ends, usually long before it
+     * is due: removed from the queue then, or thousands of tasks a second would leave hundreds of
+     * thousands of cancelled timers to wait out their delay in the heap.
+     */
+    private static ScheduledExecutorService watchdog(Lane lane) {
+        ScheduledThreadPoolExecutor watchdog = new ScheduledThreadPoolExecutor(1,
+                Thread.ofPlatform().name("taskpipe-" + lane.name().toLowerCase() + "-deadlines").daemon().factory());
+        watchdog.setRemoveOnCancelPolicy(true);
+        return watchdog;
     }
 
     /**

@@ -107,7 +107,10 @@ final class Bench implements AutoCloseable {
                 "quarkus.log.level", "WARN",
                 "taskpipe.api.insecure", "true"));
         properties.putAll(settings);
-        AppProcess process = AppProcess.of(name, profile, properties, jvmOptions, OUT.resolve("logs"));
+        List<String> options = new ArrayList<>(jvmOptions);
+        // e.g. -Dbench.app-java-options=-XX:StartFlightRecording=filename=target/bench/%p.jfr records each arm's processes
+        options.addAll(List.of(System.getProperty("bench.app-java-options", "").split("\\s+")).stream().filter(o -> !o.isBlank()).toList());
+        AppProcess process = AppProcess.of(name, profile, properties, options, OUT.resolve("logs"));
         if (cpus != null) {
             process.pinnedTo(cpus);
         }

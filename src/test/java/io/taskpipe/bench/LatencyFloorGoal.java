@@ -4,6 +4,7 @@ import io.taskpipe.load.Scenario.MixEntry;
 import org.HdrHistogram.Histogram;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -18,31 +19,42 @@ import java.util.Map;
 final class LatencyFloorGoal {
 
     static final double RATE = 10;
-    private static final List<MixEntry> NO_OP_CPU = List.of(new MixEntry("compute.sum", 1.0, Bench.params("n", 1), null));
+    static final List<MixEntry> NO_OP_CPU = List.of(new MixEntry("compute.sum", 1.0, Bench.params("n", 1), null));
 
-    /** One side of a comparison: how its arm is set up, and which task it is sent. */
-    private interface Side {
+    /** One side of a comparison: the processes of its arm. */
+    interface Side {
         void start(Bench bench, Bench.Topics topics);
+    }
+
+    /** A plain consume-produce echo: consume a task, produce its result. */
+    static final Side ONE_HOP = (b, topics) -> b.main(topics.prefix() + "-echo", RawEcho.class, b.bootstrap(), topics.tasks(),
+            topics.results(), topics.prefix() + "-group");
+    /** A relay to a second topic, then the echo: the path of a CPU task. */
+    static final Side TWO_HOPS = (b, topics) -> {
+        b.main(topics.prefix() + "-relay", RawEcho.class, b.bootstrap(), topics.tasks(), topics.cpuTasks(), topics.prefix() + "-relay",
+                "relay");
+        ONE_HOP.start(b, new Bench.Topics(topics.prefix(), topics.cpuTasks(), null, topics.results(), null));
+    };
+    static final Side IO_LANE = (b, topics) -> b.dispatcher(topics, Map.of(), List.of(), null);
+    /** A dispatcher forwarding to one cpu-worker of two slots. */
+    static final Side CPU_LANE = cpuLane(Map.of());
+
+    /** {@link #CPU_LANE} with these settings of the worker's besides. */
+    static Side cpuLane(Map<String, String> workerSettings) {
+        Map<String, String> settings = new HashMap<>(workerSettings);
+        settings.put("taskpipe.lanes.cpu.slots", "2");
+        return (b, topics) -> {
+            IO_LANE.start(b, topics);
+            b.worker(topics, "worker", settings, List.of(), null);
+        };
     }
 
     private LatencyFloorGoal() {
     }
 
     static List<Finding> run(Bench bench) throws InterruptedException {
-        Side oneHop = (b, topics) -> b.main(topics.prefix() + "-echo", RawEcho.class, b.bootstrap(), topics.tasks(), topics.results(),
-                topics.prefix() + "-group");
-        Side twoHops = (b, topics) -> {
-            b.main(topics.prefix() + "-relay", RawEcho.class, b.bootstrap(), topics.tasks(), topics.cpuTasks(), topics.prefix() + "-relay",
-                    "relay");
-            b.main(topics.prefix() + "-echo", RawEcho.class, b.bootstrap(), topics.cpuTasks(), topics.results(), topics.prefix() + "-group");
-        };
-        Side ioLane = (b, topics) -> b.dispatcher(topics, Map.of(), List.of(), null);
-        Side cpuLane = (b, topics) -> {
-            b.dispatcher(topics, Map.of(), List.of(), null);
-            b.worker(topics, "worker", Map.of(), List.of(), null);
-        };
-        Histogram[] io = compare(bench, "g9-io", oneHop, ioLane, Bench.sleeps(0));
-        Histogram[] cpu = compare(bench, "g9-cpu", twoHops, cpuLane, NO_OP_CPU);
+        Histogram[] io = compare(bench, "g9-io", ONE_HOP, IO_LANE, Bench.sleeps(0));
+        Histogram[] cpu = compare(bench, "g9-cpu", TWO_HOPS, CPU_LANE, NO_OP_CPU);
         return List.of(
                 p50("IO lane (io.sleep 0) p50 over a one-hop Kafka echo (ms), one task at a time at 10/s", io),
                 p99("IO lane p99 / one-hop Kafka echo p99, one task at a time at 10/s", io),

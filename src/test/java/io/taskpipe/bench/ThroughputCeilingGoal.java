@@ -1,0 +1,96 @@
+package io.taskpipe.bench;
+
+import io.taskpipe.kafka.ClientSettings;
+import io.taskpipe.load.Scenario.MixEntry;
+import io.taskpipe.load.Scenario.Phase;
+import io.taskpipe.load.TaskSender;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+/**
+ * G10, throughput ceilings: a backlog of no-op tasks over 10,000 keys, published before the arm's
+ * processes start, then drained with the machine to themselves. The IO lane ({@code io.sleep 0})
+ * against a plain consume-produce echo ({@link RawEcho}); the CPU lane ({@code compute.sum n=1}, a
+ * dispatcher forwarding to one cpu-worker of two slots) against the IO lane. A rate is read from the
+ * results' own timestamps, between the 30 % and the 90 % result (the first part warms the JIT up).
+ * Goals: IO ≥ 0.7 × echo; CPU ≥ 0.5 × IO. Reported: the CPU lane with a commit before every start
+ * ({@code start-commit=EACH}) against the default ({@code AHEAD}).
+ */
+final class ThroughputCeilingGoal {
+
+    private static final int KEYS = 10_000;
+
+    private ThroughputCeilingGoal() {
+    }
+
+    static List<Finding> run(Bench bench) throws InterruptedException {
+        double echo = drain(bench, "g10-echo", LatencyFloorGoal.ONE_HOP, Bench.sleeps(0));
+        double io = drain(bench, "g10-io", LatencyFloorGoal.IO_LANE, Bench.sleeps(0));
+        double cpu = drain(bench, "g10-cpu", LatencyFloorGoal.CPU_LANE, LatencyFloorGoal.NO_OP_CPU);
+        double cpuEach = drain(bench, "g10-cpu-each", LatencyFloorGoal.cpuLane(Map.of("taskpipe.lanes.cpu.start-commit", "EACH")),
+                LatencyFloorGoal.NO_OP_CPU);
+        return List.of(
+                Finding.atLeast("G10", "IO lane (io.sleep 0) draining a backlog / a raw consume-produce echo",
+                        String.format("IO lane %.0f tasks/s, echo %.0f tasks/s", io, echo), io / echo, 0.7),
+                Finding.atLeast("G10", "CPU lane (compute.sum 1, one worker, 2 slots) draining a backlog / the IO lane",
+                        String.format("CPU lane %.0f tasks/s, IO lane %.0f tasks/s", cpu, io), cpu / io, 0.5),
+                Finding.reported("G10", "CPU lane with a commit before every start (start-commit=EACH) / with starts committed ahead (AHEAD)",
+                        String.format("EACH %.0f tasks/s, AHEAD %.0f tasks/s", cpuEach, cpu), cpuEach / cpu));
+    }
+
+    /** Publishes the backlog, starts the arm, and reads its drain rate from the results' timestamps. */
+    private static double drain(Bench bench, String name, LatencyFloorGoal.Side side, List<MixEntry> mix) throws InterruptedException {
+        Bench.Topics topics = bench.topics(name);
+        int tasks;
+        try (TaskSender sender = new TaskSender(topics.target(bench.bootstrap()), name, 7L, KEYS)) {
+            sender.run(List.of(Phase.burst(bench.scale(100_000, 2_000))), mix);
+            tasks = (int) (sender.produced().size() - sender.errors());
+            if (sender.errors() > 0) {
+                System.out.printf("  %s: %d sends of the backlog failed, first: %s%n", name, sender.errors(), sender.firstError());
+            }
+        }
+        side.start(bench, topics);
+        List<Long> finished = resultTimes(bench.bootstrap(), topics.results(), tasks, Duration.ofMinutes(5));
+        bench.endArm();
+        double rate = rate(finished, tasks);
+        System.out.printf("  %s: %d of %d results, %.0f tasks/s%n", name, finished.size(), tasks, rate);
+        return rate;
+    }
+
+    /** The timestamps of the topic's records, sorted, once {@code expected} are there or the time is up. */
+    private static List<Long> resultTimes(String bootstrap, String topic, int expected, Duration within) {
+        List<Long> times = new ArrayList<>();
+        try (var consumer = new KafkaConsumer<String, byte[]>(ClientSettings.bootstrap(bootstrap).bytesConsumer().noGroup().toMap())) {
+            consumer.assign(IntStream.range(0, Bench.PARTITIONS).mapToObj(p -> new TopicPartition(topic, p)).toList());
+            consumer.seekToBeginning(consumer.assignment());
+            long deadline = System.nanoTime() + within.toNanos();
+            while (times.size() < expected && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    times.add(record.timestamp());
+                }
+            }
+        }
+        Collections.sort(times);
+        return times;
+    }
+
+    /** Results a second between the 30 % and the 90 % of those expected (of those that came, if fewer). */
+    static double rate(List<Long> sortedTimes, int expected) {
+        int n = Math.min(sortedTimes.size(), expected);
+        int from = (int) (0.3 * n);
+        int to = (int) Math.ceil(0.9 * n) - 1;
+        if (to <= from) {
+            return Double.NaN;
+        }
+        double seconds = Math.max(1, sortedTimes.get(to) - sortedTimes.get(from)) / 1000.0;
+        return (to - from) / seconds;
+    }
+}
