@@ -27,10 +27,11 @@ import java.util.stream.Collectors;
  *
  * <p>Its parts: {@link Backpressure} bounds what the lane holds, by count and by bytes; the
  * {@link StartGate} decides when a task may start; {@link StartCommits} commits starts before they run
- * where that is asked for (or a start window ahead of them, {@link PartitionProgress}); the {@link OffsetCommitter} commits each partition's progress; the
+ * where that is asked for; the {@link OffsetCommitter} commits each partition's progress; the
  * {@link RebalanceHandler} hands partitions over. Only contiguous finished offsets move a committed
- * position; finished offsets above it and started ones go into the commit's metadata
- * ({@link PartitionProgress}), so the next owner skips the first and knows the second for suspects.
+ * position; finished offsets above it, started ones and a start window ahead of them go into the
+ * commit's metadata ({@link PartitionProgress}), so the next owner skips the first and knows the
+ * others for suspects.
  *
  * <p>On {@link #stop} the loop stops handing out records, lets running tasks finish within the grace,
  * cancels and fences what still runs, hands back the rest, commits and leaves the group.

@@ -30,7 +30,8 @@ import java.util.TreeSet;
  * known, {@code +} finished, {@code a}..{@code z} started 1..26 times by earlier owners, {@code A}..{@code Z}
  * the same with the committing owner's own start among them. Example: position 100 and {@code v2w140:a_3+2B}
  * mean 100 started once before, 101-103 nothing known, 104-105 finished, 106 started twice, once by this
- * owner, and offsets up to 139 may have started unrecorded. {@code v1:} (runs only, {@code D} finished, no own starts) is read too.
+ * owner, and offsets up to 139 may have started unrecorded. {@code v1:} (runs only, {@code D} finished,
+ * no own starts) is read too.
  */
 final class PartitionProgress {
 
@@ -75,13 +76,26 @@ final class PartitionProgress {
         this.maxMetadataChars = maxMetadataChars;
         this.windowSize = windowSize;
         Set<Long> previousOwnerStarts = new HashSet<>();
-        long openWindow = restore(metadata, previousOwnerStarts);
+        long openWindow;
+        try {
+            openWindow = restore(metadata, previousOwnerStarts);
+        } catch (RuntimeException e) { // not what taskpipe writes (another tool committed to the group): nothing known
+            starts.clear();
+            finished.clear();
+            previousOwnerStarts.clear();
+            exactUntil = 0;
+            openWindow = 0;
+        }
         chargeOpenWindow(openWindow, logEnd, previousOwnerStarts);
     }
 
     /** Whether this metadata's owner left a start window open: it died, or lost the partition, holding it. */
     static boolean windowLeftOpen(String metadata) {
-        return metadata != null && metadata.startsWith(VERSION) && metadata.indexOf(':') > 0 && header(metadata).containsKey('w');
+        try {
+            return metadata != null && metadata.startsWith(VERSION) && metadata.indexOf(':') > 0 && header(metadata).containsKey('w');
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /**

@@ -169,6 +169,15 @@ class PartitionProgressTest {
     }
 
     @Test
+    void metadataTaskpipeDidNotWriteIsReadAsNothingKnown() {
+        for (String foreign : new String[] {"v2w99999999999999999999999:", "v2x1:a99999999999999999999", "v1:a99999999999999999999", "v2w5"}) {
+            PartitionProgress next = new PartitionProgress(0, foreign, Long.MAX_VALUE, 4000, 8);
+            assertThat(next.delivered(0)).as(foreign).isEqualTo(new PartitionProgress.Delivery(false, 0));
+            assertThat(PartitionProgress.windowLeftOpen(foreign)).as(foreign).isFalse();
+        }
+    }
+
+    @Test
     void aWindowInForeignMetadataCannotMakeTheTakeOverUnbounded() {
         PartitionProgress next = new PartitionProgress(0, "v2w999999999999:", Long.MAX_VALUE, 4000, 8);
         assertThat(next.exactUntil()).isEqualTo(1 << 20);
