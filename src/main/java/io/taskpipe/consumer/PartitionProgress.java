@@ -59,35 +59,12 @@ final class PartitionProgress {
     private long position;
     /** One past the highest offset handed out. */
     private long frontier;
+    /** The start window's end ({@link #window()}). */
     private long window;
+    /** What a dead owner's window covered ({@link #exactUntil()}). */
     private long exactUntil;
+    /** Handed over cleanly: the window is closed. */
     private boolean released;
-
-    /**
-     * @param position   the committed position (next offset to consume)
-     * @param metadata   the committed metadata, or null
-     * @param logEnd     where the partition's log ended when this owner took it over: an open window is
-     *                   charged only below it ({@code Long.MAX_VALUE}: all of it)
-     * @param windowSize offsets the start window reaches beyond the highest handed out; 0: no window
-     */
-    PartitionProgress(long position, String metadata, long logEnd, int maxMetadataChars, int windowSize) {
-        this.position = position;
-        this.frontier = position;
-        this.maxMetadataChars = maxMetadataChars;
-        this.windowSize = windowSize;
-        Set<Long> previousOwnerStarts = new HashSet<>();
-        long openWindow;
-        try {
-            openWindow = restore(metadata, previousOwnerStarts);
-        } catch (RuntimeException e) { // not what taskpipe writes (another tool committed to the group): nothing known
-            starts.clear();
-            finished.clear();
-            previousOwnerStarts.clear();
-            exactUntil = 0;
-            openWindow = 0;
-        }
-        chargeOpenWindow(openWindow, logEnd, previousOwnerStarts);
-    }
 
     /** Whether this metadata's owner left a start window open: it died, or lost the partition, holding it. */
     static boolean windowLeftOpen(String metadata) {
@@ -95,6 +72,26 @@ final class PartitionProgress {
             return metadata != null && metadata.startsWith(VERSION) && metadata.indexOf(':') > 0 && header(metadata).containsKey('w');
         } catch (RuntimeException e) {
             return false;
+        }
+    }
+
+    /**
+     * Takes over from what was committed: the next offset to consume ({@code position}) and the
+     * {@code metadata} (or null), whose open window is charged below {@code logEnd}, where the log ended
+     * now ({@code Long.MAX_VALUE}: all of it). {@code windowSize}: offsets this owner's start window
+     * reaches beyond the highest handed out; 0 for none.
+     */
+    PartitionProgress(long position, String metadata, long logEnd, int maxMetadataChars, int windowSize) {
+        this.maxMetadataChars = maxMetadataChars;
+        this.windowSize = windowSize;
+        this.position = this.frontier = position;
+        Set<Long> previousOwnerStarts = new HashSet<>();
+        try {
+            chargeOpenWindow(restore(metadata, previousOwnerStarts), logEnd, previousOwnerStarts);
+        } catch (RuntimeException e) { // not what taskpipe writes (another tool committed to the group): nothing known
+            starts.clear();
+            finished.clear();
+            exactUntil = 0;
         }
     }
 
