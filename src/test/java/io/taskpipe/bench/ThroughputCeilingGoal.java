@@ -38,8 +38,7 @@ final class ThroughputCeilingGoal {
         double echo = drain(bench, "g10-echo", LatencyFloorGoal.ONE_HOP, Bench.sleeps(0));
         double io = drain(bench, "g10-io", LatencyFloorGoal.IO_LANE, Bench.sleeps(0));
         double cpu = drain(bench, "g10-cpu", LatencyFloorGoal.CPU_LANE, LatencyFloorGoal.NO_OP_CPU);
-        double cpuEach = bench.smoke() ? Double.NaN // the CPU arm's code with another setting: nothing more for a smoke run to prove
-                : drain(bench, "g10-cpu-each", LatencyFloorGoal.cpuLane(Map.of("taskpipe.lanes.cpu.start-commit", "EACH")),
+        double cpuEach = drain(bench, "g10-cpu-each", LatencyFloorGoal.cpuLane(Map.of("taskpipe.lanes.cpu.start-commit", "EACH")),
                 LatencyFloorGoal.NO_OP_CPU);
         return List.of(
                 Finding.atLeast("G10", "IO lane (io.sleep 0) draining a backlog / a raw consume-produce echo",
