@@ -222,44 +222,6 @@ final class PartitionProgress {
         return head.append(':').append(runs).toString();
     }
 
-    /** Run-length encoding of consecutive offsets' states. */
-    private static final class Runs {
-        private final StringBuilder out = new StringBuilder();
-        private char state;
-        private long length;
-
-        void add(char nextState, long count) {
-            if (count <= 0) {
-                return;
-            }
-            if (nextState != state) {
-                flush();
-                state = nextState;
-            }
-            length += count;
-        }
-
-        int length() {
-            return out.length();
-        }
-
-        private void flush() {
-            if (length > 0) {
-                out.append(state);
-                if (length > 1) {
-                    out.append(length);
-                }
-            }
-            length = 0;
-        }
-
-        @Override
-        public String toString() {
-            flush();
-            return out.toString();
-        }
-    }
-
     /** The fields between the version and the colon: a letter and a number each. */
     private static Map<Character, Long> header(String metadata) {
         Map<Character, Long> fields = new HashMap<>();
