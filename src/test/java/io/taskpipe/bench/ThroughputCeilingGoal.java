@@ -1,14 +1,13 @@
 package io.taskpipe.bench;
 
 import io.taskpipe.kafka.ClientSettings;
+import io.taskpipe.kafka.TopicReader;
 import io.taskpipe.load.LoadRun;
 import io.taskpipe.load.Scenario.MixEntry;
 import io.taskpipe.load.Scenario.Phase;
 import io.taskpipe.load.TaskSender;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.TopicPartition;
+import org.awaitility.core.ConditionTimeoutException;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,7 +15,8 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * G10, throughput ceilings: a backlog of no-op tasks over 10,000 keys, published before the arm's
@@ -81,19 +81,16 @@ final class ThroughputCeilingGoal {
 
     /** The timestamps of the topic's records, sorted, once {@code expected} are there or the time is up. */
     private static List<Long> resultTimes(String bootstrap, String topic, int expected, Duration within) {
-        List<Long> times = new ArrayList<>();
-        try (var consumer = new KafkaConsumer<String, byte[]>(ClientSettings.bootstrap(bootstrap).bytesConsumer().noGroup().toMap())) {
-            consumer.assign(IntStream.range(0, Bench.PARTITIONS).mapToObj(p -> new TopicPartition(topic, p)).toList());
-            consumer.seekToBeginning(consumer.assignment());
-            long deadline = System.nanoTime() + within.toNanos();
-            while (times.size() < expected && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    times.add(record.timestamp());
-                }
-            }
+        List<Long> times = Collections.synchronizedList(new ArrayList<>());
+        try (TopicReader reader = new TopicReader(ClientSettings.bootstrap(bootstrap).toMap(), List.of(topic), TopicReader.From.BEGINNING)
+                .follow("g10-results", result -> times.add(result.timestamp()))) {
+            await().atMost(within).pollInterval(Duration.ofMillis(200)).until(() -> times.size() >= expected);
+        } catch (ConditionTimeoutException e) {
+            // fewer came back: the rate is read from those
         }
-        Collections.sort(times);
-        return times;
+        List<Long> sorted = new ArrayList<>(times);
+        Collections.sort(sorted);
+        return sorted;
     }
 
     /** Results a second between the 30 % and the 90 % of those expected (of those that came, if fewer). */
