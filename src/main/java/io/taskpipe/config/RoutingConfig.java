@@ -65,6 +65,15 @@ public interface RoutingConfig {
     Duration minCpu();
 
     /**
+     * CPU time one run on the IO lane may compute before its type moves to the CPU lane while that run is
+     * still going, if it computed for at least {@code to-cpu-above} of its time: whatever the warm-up and
+     * the number of measured runs, a run that long held a carrier thread that waiting tasks need, and
+     * every run after it would too. At least {@code min-cpu}; 0 waits for runs to end.
+     */
+    @WithDefault("100ms")
+    Duration holdCpu();
+
+    /**
      * Runs of a type each process makes before their measurements count: a fresh JVM's first runs of any
      * type pay for class loading and the interpreter, and would read as computing work.
      */
@@ -80,7 +89,7 @@ public interface RoutingConfig {
     enum Mode { ADAPTIVE, DECLARED }
 
     /** The settings above, which share the pins' prefix (a map under its parent's name sees them too, hints included). */
-    Set<String> SETTINGS = Set.of("mode", "to-cpu-above", "to-io-below", "min-samples", "min-cpu", "warm-up-runs", "half-life");
+    Set<String> SETTINGS = Set.of("mode", "to-cpu-above", "to-io-below", "min-samples", "min-cpu", "hold-cpu", "warm-up-runs", "half-life");
 
     /** The pins by type, read as lanes; a value other than {@code IO} or {@code CPU} stops the start. */
     default Map<String, Lane> pinned() {

@@ -10,6 +10,7 @@ import java.lang.management.ThreadMXBean;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * CPU time of the calling thread, on platform threads and on the IO lane's virtual threads.
@@ -50,7 +51,37 @@ public final class CpuTime {
     /** Nanoseconds the calling (metered, virtual) thread was ready to run but waited for a carrier; -1 when unknown. */
     public static long carrierWait() {
         Meter meter = Thread.currentThread().isVirtual() ? METER.get() : null;
-        return meter == null ? -1 : meter.carrierWait.get();
+        return meter == null ? -1 : meter.carrierWaitNanos();
+    }
+
+    /**
+     * The calling thread's CPU clock, which other threads may read while it runs (routing reads a run's CPU
+     * time before the run ends); null when unknown (an unmetered virtual thread).
+     */
+    public static Clock clock() {
+        Thread thread = Thread.currentThread();
+        if (thread.isVirtual()) {
+            return METER.get();
+        }
+        long id = thread.threadId();
+        return new Clock() {
+            @Override
+            public long nanos() {
+                return THREADS.getThreadCpuTime(id);
+            }
+
+            @Override
+            public long carrierWaitNanos() {
+                return 0;
+            }
+        };
+    }
+
+    /** One thread's CPU time so far and its wait for a carrier, in nanoseconds, readable from any thread. */
+    public interface Clock {
+        long nanos();
+
+        long carrierWaitNanos();
     }
 
     /** A factory of virtual threads named {@code prefix} and a number, metered when the JVM lets us. */
@@ -67,30 +98,50 @@ public final class CpuTime {
      * One virtual thread's CPU time: what its past mounts took, plus the current mount's part so far; and
      * its time between being made ready (its scheduler's {@code execute}) and mounted. A mount's end may
      * still be accounting on one carrier while the thread's next mount has begun on another, so a mount
-     * only adds to the totals and never clears what the next one set.
+     * only adds to the totals and clears only its own record of itself.
      */
-    private static final class Meter {
+    private static final class Meter implements Clock {
         private final AtomicLong unmounted = new AtomicLong();
         private final AtomicLong carrierWait = new AtomicLong();
-        private volatile long carrier = -1;
-        private volatile long mountedAt;
+        private final AtomicReference<Mount> mount = new AtomicReference<>();
 
-        /** Read by the metered thread itself, so it is mounted, on {@code carrier}. */
-        long nanos() {
-            long now = THREADS.getThreadCpuTime(carrier);
-            return unmounted.get() + Math.max(0, now - mountedAt);
+        /** The carrier a mount runs on, and that carrier's CPU clock as it began. */
+        private record Mount(long carrier, long cpuAtStart) {
+        }
+
+        /**
+         * Read by the thread itself (mounted), or by another thread: then the mount it sees may end while it
+         * reads the carrier's clock, and the carrier run another thread; the reading then leaves that mount
+         * out rather than charge the other thread's work.
+         */
+        @Override
+        public long nanos() {
+            Mount current = mount.get();
+            long done = unmounted.get();
+            if (current == null) {
+                return done;
+            }
+            long now = THREADS.getThreadCpuTime(current.carrier());
+            return mount.get() == current && now >= 0 ? done + Math.max(0, now - current.cpuAtStart()) : unmounted.get();
+        }
+
+        @Override
+        public long carrierWaitNanos() {
+            return carrierWait.get();
         }
 
         /** Runs one mount of the thread, ready since {@code readyAt}, on the calling carrier, charging it the carrier's CPU time. */
         void mount(Runnable continuation, long readyAt) {
             carrierWait.addAndGet(Math.max(0, System.nanoTime() - readyAt));
             long start = THREADS.getCurrentThreadCpuTime();
-            mountedAt = start;
-            carrier = Thread.currentThread().threadId();
+            Mount current = new Mount(Thread.currentThread().threadId(), start);
+            mount.set(current);
             try {
                 continuation.run();
             } finally {
-                unmounted.addAndGet(Math.max(0, THREADS.getCurrentThreadCpuTime() - start));
+                long spent = Math.max(0, THREADS.getCurrentThreadCpuTime() - start);
+                mount.compareAndSet(current, null);
+                unmounted.addAndGet(spent);
             }
         }
     }

@@ -21,6 +21,15 @@ public interface Placement {
      */
     boolean mustWait(Accepted accepted);
 
+    /**
+     * A task's run begins here, on the calling thread; the returned handle is run when it ends. A dispatcher
+     * watches its IO lane's runs, so that one computing long moves its type before it ends.
+     */
+    default Runnable watch(Accepted accepted) {
+        return () -> {
+        };
+    }
+
     /** Hands over a task routed to another lane; its delivery is done once that lane's topic has it. */
     void handOver(Accepted accepted, ConsumerRecord<String, byte[]> record, Delivery delivery, TaskResult.Routing routing);
 }

@@ -103,12 +103,14 @@ final class TaskRun implements OrderedScheduler.Job {
                 allowed.plus(lane.deadlines().cancelGrace()).toNanos(), TimeUnit.NANOSECONDS);
         long cpuStart = CpuTime.currentThread();
         long waitStart = CpuTime.carrierWait();
+        Runnable unwatch = placement.watch(accepted);
         Outcome outcome;
         try {
             outcome = Outcome.success(execute(accepted.handler(), accepted.params(), new TaskContext(deadline)));
         } catch (Throwable e) { // every Throwable: an Error must end the task too, not its completion
             outcome = Outcome.failure(e, !Instant.now().isBefore(deadline));
         } finally {
+            unwatch.run();
             interrupt.cancel(false);
             giveUp.cancel(false);
             execution.finish();

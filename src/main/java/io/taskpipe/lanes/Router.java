@@ -11,6 +11,7 @@ import io.taskpipe.contract.TaskJson;
 import io.taskpipe.contract.TaskResult;
 import io.taskpipe.contract.TaskResult.Routing.Reason;
 import io.taskpipe.contract.Timestamps;
+import io.taskpipe.execution.CpuTime;
 import io.taskpipe.execution.Placement;
 import io.taskpipe.execution.TaskRunner;
 import io.taskpipe.intake.Decoded;
@@ -46,6 +47,8 @@ record Router(TaskDecoder decoder, Routing routing, TaskRunner runner, OutcomeWr
               String forwardTopic) implements RecordHandler, Placement {
 
     private static final Logger LOG = Logger.getLogger(Router.class);
+    private static final Runnable UNWATCHED = () -> {
+    };
 
     @Override
     public void handle(ConsumerRecord<String, byte[]> record, Delivery delivery) {
@@ -91,6 +94,18 @@ record Router(TaskDecoder decoder, Routing routing, TaskRunner runner, OutcomeWr
     @Override
     public boolean mustWait(Accepted accepted) {
         return forwardTopic != null && routing.awaitsForwarded(accepted.task().type(), accepted.task().key());
+    }
+
+    /** A dispatcher's IO-lane run is watched; should watching fail, the task runs unwatched. */
+    @Override
+    public Runnable watch(Accepted accepted) {
+        CpuTime.Clock clock = forwardTopic != null && lane == Lane.IO ? CpuTime.clock() : null;
+        try {
+            return clock == null ? UNWATCHED : routing.watch(accepted.handler(), clock::nanos, clock::carrierWaitNanos);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "watching task %s's run failed; it runs unwatched", accepted.task().id());
+            return UNWATCHED;
+        }
     }
 
     @Override

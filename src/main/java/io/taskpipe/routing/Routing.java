@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.LongSupplier;
 
 /**
  * Which lane runs each task type, learnt from measurement: every result on the results topic (both lanes,
@@ -36,6 +37,7 @@ public class Routing {
     private final MeterRegistry registry;
     private final Handoffs handoffs;
     private final WarmUps warmUps;
+    private final LongRuns longRuns;
 
     @Inject
     public Routing(TaskTypes types, TaskpipeConfig config, MeterRegistry registry) {
@@ -47,6 +49,11 @@ public class Routing {
         this.registry = registry;
         this.handoffs = handoffs;
         this.warmUps = new WarmUps(config.warmUpRuns());
+        if (!config.holdCpu().isZero() && config.holdCpu().compareTo(config.minCpu()) < 0) {
+            throw new IllegalArgumentException("taskpipe.routing.hold-cpu (" + config.holdCpu() + ") must be 0 or at least taskpipe.routing.min-cpu ("
+                    + config.minCpu() + "): a run in progress must not move a type that finished runs of the same cost would not");
+        }
+        this.longRuns = new LongRuns(config.holdCpu(), config.toCpuAbove(), (profile, move) -> moved(profile.type(), move), System::nanoTime);
         Map<String, Lane> pins = config.pinned();
         known(types, pins, "taskpipe.routing");
         known(types, config.hint(), "taskpipe.routing.hint");
@@ -104,10 +111,27 @@ public class Routing {
         }
         Move move = profile.observe(timing.cpuMs(), busyMs(timing), Instant.now());
         if (move != null) {
-            LOG.infof("routing: %s moves from the %s lane to the %s lane: CPU time per wall time %.2f over %d measured runs"
-                    + " (mean CPU %.1f ms)", result.type(), move.from(), move.to(), move.ratio(), move.samples(), move.meanCpuMs());
-            registry.counter("taskpipe.routing.moves", "type", result.type(), "to", move.to().name()).increment();
+            moved(result.type(), move);
         }
+    }
+
+    /**
+     * A run of this type begins on the IO lane, on a thread whose clocks these are; the handle ends it. A
+     * run that computes {@code hold-cpu} moves its type before it ends ({@link LongRuns}).
+     */
+    public Runnable watch(TaskHandler<?> handler, LongSupplier cpuNanos, LongSupplier carrierWaitNanos) {
+        return longRuns.watch(profiles.get(handler.type()), cpuNanos, carrierWaitNanos);
+    }
+
+    private void moved(String type, Move move) {
+        if (move.running()) {
+            LOG.infof("routing: %s moves from the %s lane to the %s lane: a run still in progress computed %.1f ms, CPU time per wall time %.2f",
+                    type, move.from(), move.to(), move.meanCpuMs(), move.ratio());
+        } else {
+            LOG.infof("routing: %s moves from the %s lane to the %s lane: CPU time per wall time %.2f over %d measured runs"
+                    + " (mean CPU %.1f ms)", type, move.from(), move.to(), move.ratio(), move.samples(), move.meanCpuMs());
+        }
+        registry.counter("taskpipe.routing.moves", "type", type, "to", move.to().name()).increment();
     }
 
     /** Every type as routing sees it now. */

@@ -57,6 +57,10 @@ final class TypeProfile {
         this.lane = pin != null ? pin : prior;
     }
 
+    String type() {
+        return type;
+    }
+
     /** Where the type's next task runs, and why. */
     synchronized Routing routing() {
         Reason reason = pin != null ? Reason.PINNED : lane == prior ? Reason.DECLARED : Reason.MEASURED;
@@ -76,8 +80,21 @@ final class TypeProfile {
         if (next == lane) {
             return null;
         }
-        lastMove = new Move(now, lane, next, ratio(), samples, cpuMs / runs);
+        lastMove = new Move(now, lane, next, ratio(), samples, cpuMs / runs, false);
         lane = next;
+        return lastMove;
+    }
+
+    /**
+     * A run still in progress has computed {@code runCpuMs} in {@code runBusyMs} (enough for
+     * {@link LongRuns}): the type moves to the CPU lane now, unless something else holds it where it is.
+     */
+    synchronized Move computing(double runCpuMs, double runBusyMs, Instant now) {
+        if (!adaptive || lane != Lane.IO) {
+            return null;
+        }
+        lastMove = new Move(now, Lane.IO, Lane.CPU, Math.min(1.0, runCpuMs / runBusyMs), samples, runCpuMs, true);
+        lane = Lane.CPU;
         return lastMove;
     }
 

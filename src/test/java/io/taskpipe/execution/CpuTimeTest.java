@@ -2,14 +2,18 @@ package io.taskpipe.execution;
 
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
 
 /** The IO lane's CPU time of virtual threads, against the JVM's own measurement of the same work on a platform thread. */
 class CpuTimeTest {
@@ -95,6 +99,47 @@ class CpuTimeTest {
                         .isBetween(0.5 * once, 1.5 * once);
             }
             assertThat(longestWait).as("some thread waited for a carrier, for about another's run").isGreaterThan(once / 4);
+        }
+    }
+
+    @Test
+    void anotherThreadReadsARunsCpuTimeWhileItComputesAndNothingOfOthersWorkWhileItSleeps() throws Exception {
+        int carriers = Runtime.getRuntime().availableProcessors();
+        AtomicBoolean stop = new AtomicBoolean();
+        CompletableFuture<CpuTime.Clock> computingClock = new CompletableFuture<>();
+        CompletableFuture<CpuTime.Clock> sleepingClock = new CompletableFuture<>();
+        ExecutorService virtual = Executors.newThreadPerTaskExecutor(CpuTime.virtualThreads("test-"));
+        try {
+            Future<Long> computing = virtual.submit(() -> measured(() -> {
+                computingClock.complete(CpuTime.clock());
+                while (!stop.get()) {
+                    compute(WORK / 100);
+                    sleep(1); // unmounts: the others get carriers even if there is only one (Thread.yield() would escape the meter)
+                }
+            }));
+            virtual.submit(() -> {
+                sleepingClock.complete(CpuTime.clock());
+                sleep(60_000);
+            });
+            for (int i = 0; i < 2 * carriers; i++) { // every carrier computes, the sleeper's last one too
+                virtual.submit(() -> compute(WORK));
+            }
+            CpuTime.Clock clock = computingClock.get();
+            await().atMost(Duration.ofSeconds(30)).until(() -> clock.nanos() >= 50_000_000L);
+            long maxSleeping = 0;
+            for (int i = 0; i < 10_000; i++) { // reads race the carriers' mounts and unmounts
+                maxSleeping = Math.max(maxSleeping, sleepingClock.get().nanos());
+            }
+            assertThat(computing.isDone()).as("read while the run is still going").isFalse();
+            stop.set(true);
+            long own = computing.get();
+            assertThat(clock.nanos()).as("read from outside, at least what the thread measured itself, plus its start")
+                    .isBetween(own, own + 50_000_000L);
+            assertThat(maxSleeping / 1e6).as("ms of CPU read on a sleeping thread's clock").isLessThan(5);
+        } finally {
+            stop.set(true);
+            virtual.shutdownNow(); // wakes the sleeper
+            virtual.close();
         }
     }
 

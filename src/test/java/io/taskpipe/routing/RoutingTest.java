@@ -8,6 +8,7 @@ import io.taskpipe.contract.TaskJson;
 import io.taskpipe.contract.TaskResult;
 import io.taskpipe.contract.TaskResult.Routing.Reason;
 import io.taskpipe.contract.TaskResult.Timing;
+import io.taskpipe.execution.CpuTime;
 import io.taskpipe.tasks.TaskTypes;
 import io.taskpipe.tasks.cpu.SumTask;
 import io.taskpipe.tasks.io.SleepTask;
@@ -18,9 +19,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /** Routing as the dispatcher runs it: settings read, results learnt from as they arrive on the results topic. */
 class RoutingTest {
@@ -29,13 +35,17 @@ class RoutingTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
     record Settings(Mode mode, Map<String, String> pins, Map<String, Lane> hint, double toCpuAbove, double toIoBelow,
-                    int minSamples, Duration minCpu, int warmUpRuns, int halfLife) implements RoutingConfig {
+                    int minSamples, Duration minCpu, Duration holdCpu, int warmUpRuns, int halfLife) implements RoutingConfig {
         static Settings adaptive(Map<String, String> pins, Map<String, Lane> hint) {
-            return new Settings(Mode.ADAPTIVE, pins, hint, 0.1, 0.02, 2, Duration.ofMillis(10), 0, 50);
+            return new Settings(Mode.ADAPTIVE, pins, hint, 0.1, 0.02, 2, Duration.ofMillis(10), Duration.ofMillis(100), 0, 50);
         }
 
         Settings warmingUp(int runs) {
-            return new Settings(mode, pins, hint, toCpuAbove, toIoBelow, minSamples, minCpu, runs, halfLife);
+            return new Settings(mode, pins, hint, toCpuAbove, toIoBelow, minSamples, minCpu, holdCpu, runs, halfLife);
+        }
+
+        Settings holding(Duration cpu) {
+            return new Settings(mode, pins, hint, toCpuAbove, toIoBelow, minSamples, minCpu, cpu, warmUpRuns, halfLife);
         }
     }
 
@@ -123,5 +133,55 @@ class RoutingTest {
         assertThat(ResultSummary.read("{\"type\":\"io.sleep\",\"timing\":".getBytes(StandardCharsets.UTF_8))).isNull(); // cut short
         routing.learn(result("no.such.type", Lane.IO, 1.0, 1));
         assertThat(routing.types()).allSatisfy(view -> assertThat(view.samples()).isZero());
+    }
+
+    @Test
+    void aRunComputingOnAVirtualThreadMovesItsTypeWhileItRunsAndASleepingOneDoesNot() throws Exception {
+        Routing routing = routing(Settings.adaptive(Map.of(), Map.of("compute.sum", Lane.IO)).warmingUp(3));
+        var sum = types.find("compute.sum").orElseThrow();
+        var sleep = types.find("io.sleep").orElseThrow();
+        AtomicBoolean stop = new AtomicBoolean();
+        try (ExecutorService virtual = Executors.newThreadPerTaskExecutor(CpuTime.virtualThreads("test-"))) {
+            Future<?> sleeping = virtual.submit(() -> watched(routing, sleep, () -> {
+                try {
+                    Thread.sleep(Duration.ofMillis(500)); // five looks at a run that computes nothing
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+            Future<?> computing = virtual.submit(() -> watched(routing, sum, () -> {
+                long x = 0;
+                while (!stop.get()) {
+                    x += System.nanoTime() % 7;
+                }
+                assertThat(x).isNotNegative();
+            }));
+            await().atMost(Duration.ofSeconds(30)).until(() -> routing.decide(sum).chosen() == Lane.CPU);
+            assertThat(computing.isDone()).as("moved while its first run, a warm-up run, is still going").isFalse();
+            stop.set(true);
+            computing.get();
+            sleeping.get();
+        }
+        assertThat(routing.decide(sleep).chosen()).isEqualTo(Lane.IO);
+        assertThat(routing.types()).filteredOn(t -> t.type().equals("compute.sum")).singleElement()
+                .satisfies(view -> assertThat(view.lastMove().running()).isTrue());
+        assertThat(registry.counter("taskpipe.routing.moves", "type", "compute.sum", "to", "CPU").count()).isEqualTo(1);
+    }
+
+    @Test
+    void holdCpuBelowMinCpuStopsTheStart() {
+        assertThatThrownBy(() -> routing(Settings.adaptive(Map.of(), Map.of()).holding(Duration.ofMillis(5))))
+                .hasMessageContaining("taskpipe.routing.hold-cpu");
+        routing(Settings.adaptive(Map.of(), Map.of()).holding(Duration.ZERO)); // off
+    }
+
+    private static void watched(Routing routing, io.taskpipe.tasks.TaskHandler<?> handler, Runnable run) {
+        CpuTime.Clock clock = CpuTime.clock();
+        Runnable unwatch = routing.watch(handler, clock::nanos, clock::carrierWaitNanos);
+        try {
+            run.run();
+        } finally {
+            unwatch.run();
+        }
     }
 }
