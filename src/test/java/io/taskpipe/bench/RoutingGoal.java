@@ -59,7 +59,10 @@ final class RoutingGoal {
                     Finding.atMost("G8", "IO p99 with a computing type hinted onto the IO lane, routed by measurement / idle (" + io + ")",
                             String.format("p99 %.1f ms routed, %.1f ms idle", routed, idle), routed / idle, 1.5),
                     Finding.atMost("G8", "seconds from the computing stream's first task to the type's move to the CPU lane",
-                            !moved ? "it never moved" : String.format("moved at CPU/wall %.2f after %d runs",
+                            !moved ? "it never moved" : move.path("running").asBoolean()
+                                    ? String.format("moved by a run still in progress, at %.0f ms of CPU, CPU/wall %.2f",
+                                    move.get("meanCpuMs").asDouble(), move.get("ratio").asDouble())
+                                    : String.format("moved at CPU/wall %.2f after %d runs",
                                     move.get("ratio").asDouble(), move.get("samples").asLong()), movedAfterS, 2),
                     Finding.atLeast("G8", "control: the same with routing DECLARED / idle",
                             String.format("p99 %.1f ms, idle %.1f ms", unrouted, idle), unrouted / idle, 5));
