@@ -17,8 +17,6 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
@@ -255,7 +252,7 @@ class AdversarialIT {
                         }
                     }
                     if (samples.get() % 10 == 0) {
-                        maxLiveHeap.accumulateAndGet(liveHeap(dispatcher), Math::max);
+                        maxLiveHeap.accumulateAndGet(dispatcher.heapAfterFullCollection(), Math::max);
                     }
                     maxHeld.accumulateAndGet((long) dispatcher.metric("taskpipe_lane_held_bytes{lane=\"IO\"}"), Math::max);
                     samples.incrementAndGet();
@@ -267,27 +264,6 @@ class AdversarialIT {
         void stop() throws InterruptedException {
             running = false;
             thread.join();
-        }
-
-        /**
-         * The dispatcher's heap right after a full collection ({@code jcmd GC.run}): what it holds. G1's own
-         * live-data gauge is read at the end of a concurrent mark, before mixed collections reclaim, and so
-         * counts garbage too (one run read 332 MiB there where full collections find about 150).
-         */
-        private static long liveHeap(AppProcess dispatcher) {
-            try {
-                Process gc = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                        Long.toString(dispatcher.pid()), "GC.run").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-                if (!gc.waitFor(30, TimeUnit.SECONDS) || gc.exitValue() != 0) {
-                    throw new IllegalStateException("jcmd " + dispatcher.pid() + " GC.run did not finish");
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return 0;
-            }
-            return (long) dispatcher.metricSum("jvm_memory_used_bytes", "area=\"heap\"");
         }
     }
 }

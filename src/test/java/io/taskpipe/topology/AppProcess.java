@@ -175,6 +175,41 @@ public final class AppProcess {
         return sum;
     }
 
+    /**
+     * The process's heap right after a full collection ({@code jcmd GC.run}): what it holds. G1's own
+     * live-data gauge is read at the end of a concurrent mark, before mixed collections reclaim, and so
+     * counts garbage too (one run read 332 MiB there where full collections find about 150).
+     */
+    public long heapAfterFullCollection() {
+        try {
+            Process gc = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Long.toString(pid()), "GC.run").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!gc.waitFor(30, TimeUnit.SECONDS) || gc.exitValue() != 0) {
+                throw new IllegalStateException("jcmd " + pid() + " GC.run did not finish");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+        return (long) metricSum("jvm_memory_used_bytes", "area=\"heap\"");
+    }
+
+    /** The process's resident memory in bytes, as Linux counts it ({@code VmRSS}). */
+    public long residentBytes() {
+        try {
+            Matcher rss = Pattern.compile("^VmRSS:\\s+(\\d+) kB$", Pattern.MULTILINE)
+                    .matcher(Files.readString(Path.of("/proc", Long.toString(pid()), "status")));
+            if (!rss.find()) {
+                throw new IllegalStateException("no VmRSS in /proc/" + pid() + "/status");
+            }
+            return Long.parseLong(rss.group(1)) * 1024;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** An HTTP exchange with the process: its status and body. */
     public record Answer(int status, String body) {
     }
