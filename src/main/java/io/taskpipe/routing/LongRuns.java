@@ -59,16 +59,16 @@ final class LongRuns {
     /** Judges each run that has computed {@code hold-cpu} by now. */
     void look() {
         for (Run run : runs) {
-            long cpu = run.cpuNanos.getAsLong() - run.cpuStart;
+            long cpu = run.cpuNanos().getAsLong() - run.cpuStart();
             if (cpu < holdCpuNanos) {
                 continue;
             }
             runs.remove(run);
-            long busy = Math.max(1, nanoTime.getAsLong() - run.startedAt - (run.carrierWaitNanos.getAsLong() - run.waitStart));
+            long busy = Math.max(1, nanoTime.getAsLong() - run.startedAt() - (run.carrierWaitNanos().getAsLong() - run.waitStart()));
             if (cpu >= toCpuAbove * busy) {
-                Move move = run.profile.computing(cpu / 1e6, busy / 1e6, Instant.now());
+                Move move = run.profile().computing(cpu / 1e6, busy / 1e6, Instant.now());
                 if (move != null) {
-                    moved.accept(run.profile, move);
+                    moved.accept(run.profile(), move);
                 }
             }
         }
@@ -87,22 +87,8 @@ final class LongRuns {
         }
     }
 
-    /** One run in progress; its identity is the run, not its values. */
-    private static final class Run {
-        final TypeProfile profile;
-        final LongSupplier cpuNanos;
-        final LongSupplier carrierWaitNanos;
-        final long cpuStart;
-        final long waitStart;
-        final long startedAt;
-
-        Run(TypeProfile profile, LongSupplier cpuNanos, LongSupplier carrierWaitNanos, long cpuStart, long waitStart, long startedAt) {
-            this.profile = profile;
-            this.cpuNanos = cpuNanos;
-            this.carrierWaitNanos = carrierWaitNanos;
-            this.cpuStart = cpuStart;
-            this.waitStart = waitStart;
-            this.startedAt = startedAt;
-        }
+    /** One run in progress: its clocks are its own thread's, so no two runs are equal. */
+    private record Run(TypeProfile profile, LongSupplier cpuNanos, LongSupplier carrierWaitNanos, long cpuStart, long waitStart,
+                       long startedAt) {
     }
 }
