@@ -5,6 +5,7 @@ import io.taskpipe.load.TaskSender;
 import io.taskpipe.topology.AppProcess;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -25,24 +26,26 @@ final class IoEfficiencyGoal {
     }
 
     static List<Finding> run(Bench bench) throws InterruptedException {
-        Finding memory = memory(bench);
+        List<Finding> findings = new ArrayList<>();
+        findings.add(memory(bench));
         double virtual = drain(bench, "g2-virtual-1024", 1024, 500, Map.of());
+        findings.add(Finding.atLeast("G2", "IO lane throughput / ideal C/W at C=1024, W=500 ms",
+                String.format("%.0f tasks/s of an ideal %.0f", virtual, 1024 / 0.5), virtual / (1024 / 0.5), 0.9));
         double big = drain(bench, "g2-virtual-5000", 5000, 1000,
                 Map.of("taskpipe.lanes.io.max-in-flight", "5000", "taskpipe.lanes.io.queue-capacity", "5000"));
-        double huge = drain(bench, "g2-virtual-10000", 10_000, 5000,
-                Map.of("taskpipe.lanes.io.max-in-flight", "10000", "taskpipe.lanes.io.queue-capacity", "10000"));
+        findings.add(Finding.reported("G2", "IO lane throughput / ideal C/W at C=5000, W=1 s",
+                String.format("%.0f tasks/s of an ideal %.0f", big, 5000 / 1.0), big / 5000));
+        if (!bench.smoke()) { // the arms above run the same code, and a smoke run has no time for 5 s tasks
+            double huge = drain(bench, "g2-virtual-10000", 10_000, 5000,
+                    Map.of("taskpipe.lanes.io.max-in-flight", "10000", "taskpipe.lanes.io.queue-capacity", "10000"));
+            findings.add(Finding.atLeast("G2", "IO lane throughput / ideal C/W at C=10000, W=5 s",
+                    String.format("%.0f tasks/s of an ideal %.0f", huge, 10_000 / 5.0), huge / (10_000 / 5.0), 0.9));
+        }
         double platform = drain(bench, "g3-platform-200", 1024, 500,
                 Map.of("taskpipe.lanes.io.executor", "PLATFORM", "taskpipe.lanes.io.platform-threads", "200"));
-        return List.of(
-                Finding.atLeast("G2", "IO lane throughput / ideal C/W at C=1024, W=500 ms",
-                        String.format("%.0f tasks/s of an ideal %.0f", virtual, 1024 / 0.5), virtual / (1024 / 0.5), 0.9),
-                Finding.reported("G2", "IO lane throughput / ideal C/W at C=5000, W=1 s",
-                        String.format("%.0f tasks/s of an ideal %.0f", big, 5000 / 1.0), big / 5000),
-                Finding.atLeast("G2", "IO lane throughput / ideal C/W at C=10000, W=5 s",
-                        String.format("%.0f tasks/s of an ideal %.0f", huge, 10_000 / 5.0), huge / (10_000 / 5.0), 0.9),
-                memory,
-                Finding.atLeast("G3", "virtual threads / 200 platform threads, same IO workload (goal 0.9 × 1024/200)",
-                        String.format("virtual %.0f tasks/s, platform %.0f tasks/s", virtual, platform), virtual / platform, 0.9 * 1024 / 200));
+        findings.add(Finding.atLeast("G3", "virtual threads / 200 platform threads, same IO workload (goal 0.9 × 1024/200)",
+                String.format("virtual %.0f tasks/s, platform %.0f tasks/s", virtual, platform), virtual / platform, 0.9 * 1024 / 200));
+        return findings;
     }
 
     /**
