@@ -173,19 +173,19 @@ final class Bench implements AutoCloseable {
      * rate until a window's p99 is within a quarter of the one before, for at most a minute (one window in
      * a smoke run). A fresh JVM that shares a core with the broker and the load generator compiles for
      * tens of seconds, and a fixed warm-up measured that instead of the arm whenever it was too short.
-     *
-     * @return the windows' p99s in ms, for the report
+     * Prints the windows' p99s.
      */
-    List<Double> settle(Topics topics, String name, double rate, int keys, List<Scenario.MixEntry> mix) throws InterruptedException {
+    void settle(Topics topics, String arm, double rate, int keys, List<Scenario.MixEntry> mix) throws InterruptedException {
         List<Double> p99s = new ArrayList<>();
         long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
         do {
-            p99s.add(OverheadGoal.ms(openLoop(topics, name + "-" + p99s.size(), rate, Duration.ZERO, Duration.ofSeconds(2), keys, mix)
+            p99s.add(OverheadGoal.ms(openLoop(topics, arm + "-settle-" + p99s.size(), rate, Duration.ZERO, Duration.ofSeconds(2), keys, mix)
                     .stats().latency(), 99));
         } while (!smoke && System.nanoTime() < deadline
                 && (p99s.size() < 2 || p99s.getLast() > 1.25 * p99s.get(p99s.size() - 2)
                 || p99s.get(p99s.size() - 2) > 1.25 * p99s.getLast()));
-        return p99s;
+        System.out.printf("  %s: settled in %d windows of 2 s, p99 %s ms%n", arm, p99s.size(),
+                p99s.stream().map(p99 -> String.format("%.0f", p99)).toList());
     }
 
     /**

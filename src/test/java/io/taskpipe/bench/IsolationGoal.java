@@ -97,9 +97,7 @@ final class IsolationGoal {
         var dispatcher = bench.dispatcher(topics, settings, oneCore, "0");
         bench.worker(topics, "worker", Map.of(), oneCore, "1");
         bench.awaitAnswers(topics, "compute.sum", Bench.params("n", 1)); // reaches the worker, and is too short to teach routing anything
-        List<Double> settled = bench.settle(topics, arm + "-settle", IO_RATE, 200, Bench.sleeps(IO_WAIT_MS));
-        System.out.printf("  %s: settled in %d windows of 2 s, IO p99 %s ms%n", arm, settled.size(),
-                settled.stream().map(p99 -> String.format("%.0f", p99)).toList());
+        bench.settle(topics, arm, IO_RATE, 200, Bench.sleeps(IO_WAIT_MS));
         Duration warmup = bench.scale(Duration.ofSeconds(5), Duration.ofMillis(500));
         Duration measured = bench.scale(Duration.ofSeconds(control ? 10 : 20), Duration.ofSeconds(1));
         io.taskpipe.load.RunStats stats;

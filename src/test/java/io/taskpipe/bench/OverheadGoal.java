@@ -12,6 +12,7 @@ import java.util.Map;
  * settings; latency from intended send to result. Goal: p50 ≤ raw p50 + 2 ms, p99 ≤ 2 × raw p99.
  * <p>The arms run in the order raw, taskpipe, taskpipe, raw and each side's two histograms are
  * merged, so neither side profits from a broker that warmed up or a machine that drifted meanwhile.
+ * Each arm's fresh process settles first ({@link Bench#settle}), as G5's do.
  */
 final class OverheadGoal {
 
@@ -52,6 +53,7 @@ final class OverheadGoal {
 
     private static Histogram measure(Bench bench, Bench.Topics topics, String arm, double rate) throws InterruptedException {
         bench.awaitAnswers(topics, "io.sleep", Bench.params("millis", 0));
+        bench.settle(topics, arm, rate, 1000, Bench.sleeps(0));
         Duration warmup = bench.scale(Duration.ofSeconds(10), Duration.ofMillis(500));
         Duration measured = bench.scale(Duration.ofSeconds(20), Duration.ofSeconds(1));
         Histogram latency = bench.openLoop(topics, arm, rate, warmup, measured, 1000, Bench.sleeps(0)).stats().latency();
