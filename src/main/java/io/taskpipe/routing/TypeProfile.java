@@ -64,7 +64,7 @@ final class TypeProfile {
     /** Where the type's next task runs, and why. */
     synchronized Routing routing() {
         Reason reason = pin != null ? Reason.PINNED : lane == prior ? Reason.DECLARED : Reason.MEASURED;
-        Double ratio = ratio();
+        Double ratio = ratio() != null ? ratio() : lastMove != null ? (Double) lastMove.ratio() : null; // moved by a run in progress, none ended yet
         return new Routing(prior, lane, reason, ratio == null ? null : Math.round(ratio * 1000) / 1000.0);
     }
 

@@ -46,6 +46,7 @@ class LongRunsTest {
             assertThat(move.ratio()).isCloseTo(100.0 / 150, org.assertj.core.api.Assertions.within(1e-9));
         });
         assertThat(profile.routing().chosen()).isEqualTo(Lane.CPU);
+        assertThat(profile.routing().ratio()).as("a result's evidence before any run ended: the run's ratio").isEqualTo(0.667);
     }
 
     @Test
