@@ -68,7 +68,8 @@ class RestApiIT {
     @Test
     void healthAndMetrics() {
         given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        await("ready: the local cpu-worker joined").atMost(Duration.ofSeconds(90))
+                .untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP")));
         String id = "rest-" + UUID.randomUUID();
         given().contentType(ContentType.JSON).body("{\"id\":\"" + id + "\",\"type\":\"io.sleep\",\"params\":{\"millis\":1}}")
                 .post("/tasks").then().statusCode(202);

@@ -65,6 +65,7 @@ public final class LaneConsumer {
     private volatile boolean running = true;
     private volatile boolean stopping;
     private volatile boolean polling;
+    private volatile boolean joined;
     private volatile Duration shutdownGrace = Duration.ZERO;
     private volatile long lastPollNanos = System.nanoTime();
     private Thread thread;
@@ -113,6 +114,14 @@ public final class LaneConsumer {
     /** How long the oldest record handed to the lane has waited for its outcome. */
     public Duration oldestUnfinished() {
         return unfinished.oldest();
+    }
+
+    /**
+     * Whether the group has given this consumer its first assignment (possibly empty, when the group has
+     * more members than the topic partitions): until then the lane cannot process anything.
+     */
+    public boolean joined() {
+        return joined;
     }
 
     /** Records handed out whose outcome is not yet durable. */
@@ -239,6 +248,10 @@ public final class LaneConsumer {
     /** Rebalance callbacks run inside poll: a task's wake-up must not interrupt their blocking calls. */
     void pollInterrupted() {
         polling = false;
+    }
+
+    void assignmentReceived() {
+        joined = true;
     }
 
     /** A task asked to start: end the poll now, or skip the next one. */

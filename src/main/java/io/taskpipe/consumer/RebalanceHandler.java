@@ -45,6 +45,7 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
     public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
         lane.pollInterrupted();
         if (assigned.isEmpty()) {
+            lane.assignmentReceived();
             return;
         }
         Map<TopicPartition, OffsetAndMetadata> committed = Wakeups.retry(() -> consumer.committed(Set.copyOf(assigned)));
@@ -62,6 +63,7 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
                     lane.settings.name(), leftOpen);
         }
         lane.backpressure.assigned(consumer, assigned);
+        lane.assignmentReceived();
         LOG.debugf("%s: assigned %s", lane.settings.name(), assigned);
     }
 

@@ -15,7 +15,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -100,6 +102,13 @@ public class LocalWorkers {
         }
     }
 
+    /** The group instance id of each child started, by its process (null while it is being restarted). */
+    Map<String, Process> members() {
+        Map<String, Process> members = new LinkedHashMap<>();
+        children.forEach(child -> members.put(child.instanceId(), child.process));
+        return members;
+    }
+
     /** Process ids of the running children (tests look for them in results). */
     public List<Long> pids() {
         return children.stream().map(c -> c.process).filter(p -> p != null && p.isAlive()).map(Process::pid).toList();
@@ -141,7 +150,7 @@ public class LocalWorkers {
         command.add("-Dtaskpipe.files.base-dir=" + config.files().baseDir().toAbsolutePath());
         command.add("-Dtaskpipe.local-workers.parent-pid=" + ProcessHandle.current().pid());
         // a static member: a child restarted after a crash takes its partitions back at once
-        command.add("-Dtaskpipe.lanes.instance-id=cpu-worker-" + index + "-of-" + ProcessHandle.current().pid());
+        command.add("-Dtaskpipe.lanes.instance-id=" + instanceId(index));
         command.add("-Dquarkus.http.port=0");
         command.add("-Dquarkus.http.host=127.0.0.1"); // health and metrics for its parent only
         command.add("-Dquarkus.banner.enabled=false");
@@ -149,6 +158,10 @@ public class LocalWorkers {
         command.add("-jar");
         command.add(jar.toString());
         return command;
+    }
+
+    private static String instanceId(int index) {
+        return "cpu-worker-" + index + "-of-" + ProcessHandle.current().pid();
     }
 
     /** The jar this JVM was started from with {@code java -jar}, if any. */
@@ -167,6 +180,10 @@ public class LocalWorkers {
         Child(int index, List<String> command) {
             this.index = index;
             this.command = command;
+        }
+
+        String instanceId() {
+            return LocalWorkers.instanceId(index);
         }
 
         void launch() {

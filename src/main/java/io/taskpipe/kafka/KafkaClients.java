@@ -104,6 +104,11 @@ public class KafkaClients {
                 .bytesConsumer().toMap());
     }
 
+    /** The client id of process {@code pid}'s consumer in {@code group}: how a group's member is matched to its process. */
+    public static String consumerClientId(String group, long pid) {
+        return group + "-" + pid;
+    }
+
     public Admin newAdmin() {
         return Admin.create(ClientSettings.from(base).toMap());
     }
@@ -122,7 +127,7 @@ public class KafkaClients {
                 .byDefault(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "2000")
                 .byDefault(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName())
                 .set(ConsumerConfig.GROUP_ID_CONFIG, group)
-                .set(CommonClientConfigs.CLIENT_ID_CONFIG, group + "-" + ProcessHandle.current().pid())
+                .set(CommonClientConfigs.CLIENT_ID_CONFIG, consumerClientId(group, ProcessHandle.current().pid()))
                 .set(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false")
                 .set(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")
                 .set(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")

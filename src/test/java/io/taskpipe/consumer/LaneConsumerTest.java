@@ -5,6 +5,7 @@ import io.taskpipe.consumer.MockLane.Handed;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -32,6 +33,16 @@ class LaneConsumerTest {
             assertThat(mock.committed(P0).offset()).isEqualTo(position);
             assertThat(mock.committed(P0).metadata()).isEqualTo(metadata);
         });
+    }
+
+    @Test
+    void theLaneCountsAsJoinedOnceTheGroupHasAssignedItsShareEvenAnEmptyOne() {
+        try (MockLane mock = new MockLane(settings(10, 1 << 20, StartCommit.LATER, SECOND))) {
+            mock.lane.start();
+            await().during(Duration.ofMillis(300)).atMost(SECOND).until(() -> !mock.lane.joined());
+            mock.consumer.schedulePollTask(() -> mock.consumer.rebalance(List.of()));
+            await().atMost(Duration.ofSeconds(5)).until(mock.lane::joined);
+        }
     }
 
     @Test
