@@ -5,6 +5,7 @@ import io.taskpipe.contract.OrderingMode;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 
+import java.time.Duration;
 import java.util.OptionalInt;
 
 /** The cpu-workers' lane: computing work, one task per slot. */
@@ -42,4 +43,12 @@ public interface CpuLaneConfig extends LaneConfig {
     @WithDefault("taskpipe-cpu-worker")
     @NotBlank
     String group();
+
+    /**
+     * How long a cpu-worker runs its task types' samples before its lane joins the group (and it reports ready), so
+     * that its first tasks run compiled code rather than the interpreter's; 0 skips the warm-up.
+     */
+    @Override
+    @WithDefault("2s")
+    Duration warmUp();
 }

@@ -5,6 +5,8 @@ import io.taskpipe.contract.OrderingMode;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 
+import java.time.Duration;
+
 /** The dispatcher's lane: waiting work, run where it is read. */
 public interface IoLaneConfig extends LaneConfig {
 
@@ -54,4 +56,12 @@ public interface IoLaneConfig extends LaneConfig {
     @WithDefault("taskpipe-dispatcher")
     @NotBlank
     String group();
+
+    /**
+     * How long a dispatcher runs its task types' samples before its lane joins the group (and it reports ready), so
+     * that its first tasks run compiled code rather than the interpreter's; 0 skips the warm-up.
+     */
+    @Override
+    @WithDefault("2s")
+    Duration warmUp();
 }

@@ -2,6 +2,8 @@ package io.taskpipe.config;
 
 import io.taskpipe.contract.OrderingMode;
 
+import java.time.Duration;
+
 /** What each lane's own settings include. */
 public interface LaneConfig {
 
@@ -12,4 +14,6 @@ public interface LaneConfig {
     String group();
 
     long maxHeldBytes();
+
+    Duration warmUp();
 }

@@ -20,6 +20,7 @@ import io.taskpipe.kafka.KafkaClients;
 import io.taskpipe.observe.LaneMetrics;
 import io.taskpipe.results.OutcomeWriter;
 import io.taskpipe.routing.Routing;
+import io.taskpipe.tasks.TaskTypes;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -47,15 +48,18 @@ public class Lanes {
     private final TaskpipeConfig config;
     private final KafkaClients clients;
     private final TaskDecoder decoder;
+    private final TaskTypes types;
     private final Routing routing;
     private final OutcomeWriter outcomes;
     private final LaneMetrics metrics;
     private final Map<Lane, Running> running = new EnumMap<>(Lane.class);
 
-    public Lanes(TaskpipeConfig config, KafkaClients clients, TaskDecoder decoder, Routing routing, OutcomeWriter outcomes, LaneMetrics metrics) {
+    public Lanes(TaskpipeConfig config, KafkaClients clients, TaskDecoder decoder, TaskTypes types, Routing routing, OutcomeWriter outcomes,
+                 LaneMetrics metrics) {
         this.config = config;
         this.clients = clients;
         this.decoder = decoder;
+        this.types = types;
         this.routing = routing;
         this.outcomes = outcomes;
         this.metrics = metrics;
@@ -82,7 +86,9 @@ public class Lanes {
         LOG.infof("CPU lane: %d slot(s), queue %d, ordering %s, reading %s", slots, queue, cpu.ordering(), config.topics().cpuTasks());
     }
 
+    /** Starts a lane: a {@link Warmup} of the task types' code, then its consumer joins the group. */
     private void start(Lane lane, LaneConfig settings, int slots, int queue, ExecutorService executor) {
+        Warmup.run(lane, decoder, types.all(), Math.min(slots, Runtime.getRuntime().availableProcessors()), settings.warmUp());
         boolean dispatches = lane == Lane.IO;
         TaskRunner runner = runner(lane, settings, slots, executor);
         Router router = new Router(decoder, routing, runner, outcomes, lane, config.results().publishTimeout(),

@@ -2,6 +2,8 @@ package io.taskpipe.tasks;
 
 import io.taskpipe.contract.Lane;
 
+import java.util.Optional;
+
 /**
  * One task type: its name, the lane it declares, its params record, and how to run it. Subclasses are
  * {@code @Singleton} CDI beans (stateless, so no client proxy); {@link TaskTypes} finds them.
@@ -40,6 +42,14 @@ public abstract class TaskHandler<P> {
     /** Whether this type is offered at all (a disabled type is unknown to intake). */
     public boolean enabled() {
         return true;
+    }
+
+    /**
+     * Params of a small run that goes through this type's code, for a cpu-worker to compile that code
+     * before it takes partitions; empty when a run needs what a warm-up cannot give (a file, a server).
+     */
+    public Optional<P> sample() {
+        return Optional.empty();
     }
 
     /**

@@ -61,6 +61,9 @@ public final class Topology implements AutoCloseable {
         // a dead member is noticed after the broker's minimum session timeout, not the default 45 s
         properties.put("kafka.session.timeout.ms", "6000");
         properties.put("kafka.heartbeat.interval.ms", "1000");
+        // the scenarios prove what the lanes do, not how fast they start: no warm-up before each of their many starts
+        properties.put("taskpipe.lanes.io.warm-up", "0s");
+        properties.put("taskpipe.lanes.cpu.warm-up", "0s");
         properties.putAll(names.settings());
         properties.put("taskpipe.files.base-dir", filesDir.toString());
         properties.put("taskpipe.api.insecure", "true"); // the scenarios are about lanes; AccessIT sets keys

@@ -88,7 +88,7 @@ class HeartbeatPublisherTest {
                 return producer;
             }
         };
-        Lanes noLanes = new Lanes(null, null, null, null, null, null);
+        Lanes noLanes = new Lanes(null, null, null, null, null, null, null);
         return new HeartbeatPublisher(config(), clients, noLanes);
     }
 

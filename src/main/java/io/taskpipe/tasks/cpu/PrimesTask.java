@@ -9,6 +9,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.PositiveOrZero;
 
 import java.util.BitSet;
+import java.util.Optional;
 
 /**
  * {@code compute.primes}: counts the primes below {@code below} with a segmented sieve of
@@ -27,6 +28,11 @@ public class PrimesTask extends TaskHandler<PrimesTask.Params> {
 
     public PrimesTask() {
         super("compute.primes", Lane.CPU, Params.class);
+    }
+
+    @Override
+    public Optional<Params> sample() {
+        return Optional.of(new Params(100_000L));
     }
 
     @Override

@@ -7,6 +7,7 @@ import jakarta.inject.Singleton;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.PositiveOrZero;
+import java.util.Optional;
 
 /**
  * {@code compute.sum}: the sum of 0..n-1 by a loop, the classic CPU benchmark (Python's
@@ -27,6 +28,11 @@ public class SumTask extends TaskHandler<SumTask.Params> {
 
     public SumTask() {
         super("compute.sum", Lane.CPU, Params.class);
+    }
+
+    @Override
+    public Optional<Params> sample() {
+        return Optional.of(new Params(1L << 20));
     }
 
     @Override

@@ -8,6 +8,8 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.PositiveOrZero;
 
+import java.util.Optional;
+
 /** {@code io.sleep}: waits, doing nothing else. The pure waiting task the benchmarks use. */
 @Singleton
 public class SleepTask extends TaskHandler<SleepTask.Params> {
@@ -20,6 +22,11 @@ public class SleepTask extends TaskHandler<SleepTask.Params> {
 
     public SleepTask() {
         super("io.sleep", Lane.IO, Params.class);
+    }
+
+    @Override
+    public Optional<Params> sample() {
+        return Optional.of(new Params(0L));
     }
 
     @Override
