@@ -8,6 +8,7 @@ import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.GroupProtocol;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -122,11 +123,16 @@ public class KafkaClients {
     }
 
     Map<String, Object> consumerSettings(String group, int maxPollRecords, Optional<String> instanceId) {
-        ClientSettings settings = ClientSettings.from(base)
-                .byDefault(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000")
-                .byDefault(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "2000")
-                .byDefault(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName())
-                .set(ConsumerConfig.GROUP_ID_CONFIG, group)
+        ClientSettings settings = ClientSettings.from(base);
+        if (!GroupProtocol.CONSUMER.name().equalsIgnoreCase(String.valueOf(base.get(ConsumerConfig.GROUP_PROTOCOL_CONFIG)))) {
+            // the classic protocol's; with KIP-848's the broker owns session, heartbeats and assignment, and the client refuses them.
+            // A member learns of a rebalance from a heartbeat, and a cooperative one takes two rounds: at 2 s (the
+            // earlier default) a cpu-worker joining or leaving held its partitions' tasks up 2 to 5 s (G11, docs/benchmarks.md)
+            settings.byDefault(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000")
+                    .byDefault(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "500")
+                    .byDefault(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        }
+        settings.set(ConsumerConfig.GROUP_ID_CONFIG, group)
                 .set(CommonClientConfigs.CLIENT_ID_CONFIG, consumerClientId(group, ProcessHandle.current().pid()))
                 .set(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false")
                 .set(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")

@@ -179,6 +179,11 @@ public final class LoadCommand implements Callable<Integer> {
                 }
             }
         }
+        createFiles(dir, loaded);
+    }
+
+    /** Creates the scenario's {@code files} in {@code dir}, the pipeline's base directory: random bytes from the scenario's seed. */
+    public static void createFiles(Path dir, Scenario loaded) throws IOException {
         SplittableRandom random = new SplittableRandom(loaded.seed());
         byte[] buffer = new byte[1 << 16];
         for (Scenario.FileSpec file : loaded.files()) {

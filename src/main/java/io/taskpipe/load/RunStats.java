@@ -156,6 +156,15 @@ public final class RunStats {
         return copy;
     }
 
+    /** The latency of the results that arrived from second {@code from} of the run up to (not including) second {@code to}. */
+    public synchronized Histogram latencyArrivedIn(int from, int to) {
+        Histogram merged = histogram();
+        for (int second = Math.max(0, from); second < Math.min(to, timeline.size()); second++) {
+            merged.add(timeline.get(second).latency);
+        }
+        return merged;
+    }
+
     /** Per second of the run: tasks sent, results arrived, and the p99 latency of those results (µs; -1 when none). */
     synchronized List<long[]> timeline() {
         List<long[]> rows = new ArrayList<>();

@@ -106,6 +106,9 @@ final class Bench implements AutoCloseable {
                 "taskpipe.lanes.cpu.group", topics.prefix() + "-cpu-worker",
                 "quarkus.log.level", "WARN",
                 "taskpipe.api.insecure", "true"));
+        if (smoke) { // a smoke run proves the suite works; the lanes' warm-up would only lengthen each arm's start
+            properties.putAll(Map.of("taskpipe.lanes.io.warm-up", "0s", "taskpipe.lanes.cpu.warm-up", "0s"));
+        }
         properties.putAll(settings);
         List<String> options = new ArrayList<>(jvmOptions);
         // e.g. -Dbench.app-java-options=-XX:StartFlightRecording=filename=target/bench/%p.jfr records each arm's processes
@@ -146,13 +149,18 @@ final class Bench implements AutoCloseable {
         starting.clear();
     }
 
+    /** Waits until the arm's processes report ready: their lanes warmed up and joined their groups. */
+    void awaitReady() {
+        starting.forEach(AppProcess::awaitReady);
+        starting.clear();
+    }
+
     /**
      * Waits until the arm's processes report ready, then runs tasks through its pipeline until one comes
      * back: every consumer joined and every lane works.
      */
     void awaitAnswers(Topics topics, String type, ObjectNode params) throws InterruptedException {
-        starting.forEach(AppProcess::awaitReady);
-        starting.clear();
+        awaitReady();
         Scenario probe = new Scenario("probe", "", 1L, 0, Duration.ZERO,
                 List.of(Scenario.Phase.burst(1)), List.of(new Scenario.MixEntry(type, 1.0, params, null)), List.of());
         if (!new LoadRun(probe, topics.target(bootstrap())).run(Duration.ofSeconds(60), run -> { }).drained()) {

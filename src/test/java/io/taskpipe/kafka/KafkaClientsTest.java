@@ -1,5 +1,6 @@
 package io.taskpipe.kafka;
 
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
@@ -48,7 +49,7 @@ class KafkaClientsTest {
         Map<String, Object> expected = new HashMap<>(CONFIGURED);
         expected.putAll(Map.of(
                 "bootstrap.servers", "broker:9092",
-                "heartbeat.interval.ms", "2000",
+                "heartbeat.interval.ms", "500",
                 "partition.assignment.strategy", "org.apache.kafka.clients.consumer.CooperativeStickyAssignor",
                 "group.id", "taskpipe-dispatcher",
                 "client.id", "taskpipe-dispatcher-" + PID,
@@ -64,5 +65,14 @@ class KafkaClientsTest {
         Map<String, Object> defaults = new KafkaClients(Map.of(), "broker:9092").consumerSettings("g", 0, Optional.empty());
         assertThat(defaults).containsEntry("session.timeout.ms", "10000").containsEntry("max.poll.records", "1")
                 .doesNotContainKey("group.instance.id");
+    }
+
+    @Test
+    void withTheConsumerGroupProtocolTheBrokersSettingsAreLeftToTheBroker() {
+        Map<String, Object> settings = new KafkaClients(Map.of("group.protocol", "consumer"), "localhost:9")
+                .consumerSettings("g", 10, Optional.of("worker-1"));
+        assertThat(settings).containsEntry("group.protocol", "consumer")
+                .doesNotContainKeys("session.timeout.ms", "heartbeat.interval.ms", "partition.assignment.strategy");
+        new KafkaConsumer<>(settings).close(); // the client refuses those settings with this protocol
     }
 }
