@@ -88,7 +88,7 @@ public class Lanes {
 
     /** Starts a lane: a {@link Warmup} of the task types' code, then its consumer joins the group. */
     private void start(Lane lane, LaneConfig settings, int slots, int queue, ExecutorService executor) {
-        Warmup.run(lane, decoder, types.all(), Math.min(slots, Runtime.getRuntime().availableProcessors()), settings.warmUp());
+        Warmup.run(lane, decoder, types.all(), settings.warmUp());
         boolean dispatches = lane == Lane.IO;
         TaskRunner runner = runner(lane, settings, slots, executor);
         Router router = new Router(decoder, routing, runner, outcomes, lane, config.results().publishTimeout(),

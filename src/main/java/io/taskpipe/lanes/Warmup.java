@@ -15,17 +15,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A lane's warm-up: before it joins its group, threads run the samples of the task types
+ * A lane's warm-up: before it joins its group, one thread runs the samples of the task types
  * ({@link TaskHandler#sample()}) through the path a task takes (decoding and validation, the handler,
  * the result's JSON) until the budget is spent. Every type, whatever lane it declares: routing may move
  * any type to either lane. A fresh JVM interprets that code at first: without the warm-up, the first
- * seconds' tasks ran many times slower than later ones, and the records behind them waited.
+ * seconds' tasks ran many times slower than later ones, and the records behind them waited. One thread
+ * is enough to make the code hot for the compiler, and leaves the other cores to the processes beside it
+ * (a worker joining a busy machine must not stall the ones already working).
  */
 final class Warmup {
 
@@ -34,7 +32,8 @@ final class Warmup {
     private Warmup() {
     }
 
-    static void run(Lane lane, TaskDecoder decoder, Collection<TaskHandler<?>> handlers, int threads, Duration budget) {
+    /** Runs the samples one after another on the calling thread until {@code budget} is spent. */
+    static void run(Lane lane, TaskDecoder decoder, Collection<TaskHandler<?>> handlers, Duration budget) {
         List<ConsumerRecord<String, byte[]>> samples = handlers.stream().filter(TaskHandler::enabled)
                 .flatMap(h -> h.sample().map(params -> record(h.type(), params)).stream()).toList();
         if (samples.isEmpty() || !budget.isPositive()) {
@@ -42,27 +41,21 @@ final class Warmup {
         }
         long started = System.nanoTime();
         long deadline = started + budget.toNanos();
-        LongAdder runs = new LongAdder();
-        AtomicBoolean warned = new AtomicBoolean();
-        try (ExecutorService pool = Executors.newFixedThreadPool(threads, Thread.ofPlatform().name("warm-up-", 0).factory())) {
-            for (int t = 0; t < threads; t++) {
-                int first = t;
-                pool.execute(() -> {
-                    for (int i = first; System.nanoTime() < deadline; i++) {
-                        ConsumerRecord<String, byte[]> sample = samples.get(i % samples.size());
-                        try {
-                            runOnce(lane, decoder, sample);
-                            runs.increment();
-                        } catch (Exception e) {
-                            if (!warned.getAndSet(true)) {
-                                LOG.warnf(e, "warm-up: the sample of %s failed", sample.key());
-                            }
-                        }
-                    }
-                });
+        int runs = 0;
+        boolean warned = false;
+        for (int i = 0; System.nanoTime() < deadline; i++) {
+            ConsumerRecord<String, byte[]> sample = samples.get(i % samples.size());
+            try {
+                runOnce(lane, decoder, sample);
+                runs++;
+            } catch (Exception e) {
+                if (!warned) {
+                    LOG.warnf(e, "warm-up: the sample of %s failed", sample.key());
+                    warned = true;
+                }
             }
         }
-        LOG.infof("%s lane warmed up: %d sample run(s) of %d type(s) on %d thread(s) in %d ms", lane, runs.sum(), samples.size(), threads,
+        LOG.infof("%s lane warmed up: %d sample run(s) of %d type(s) in %d ms", lane, runs, samples.size(),
                 (System.nanoTime() - started) / 1_000_000);
     }
 

@@ -45,7 +45,7 @@ class WarmupTest {
     private static void warmUp(Duration budget, TaskHandler<?>... handlers) {
         List<TaskHandler<?>> all = List.of(handlers);
         TaskDecoder decoder = new TaskDecoder(new TaskTypes(all), Validation.buildDefaultValidatorFactory().getValidator(), 100_000);
-        Warmup.run(Lane.CPU, decoder, all, 2, budget);
+        Warmup.run(Lane.CPU, decoder, all, budget);
     }
 
     @Test
@@ -71,7 +71,7 @@ class WarmupTest {
 
         assertThat(rejected.sum()).as("a sample its own validation refuses never reaches the handler").isZero();
         assertThat(failing.sum()).isPositive();
-        // each thread takes the samples in turn, so the first reaches this one after the other two
+        // the samples run in turn, so this one ran after the other two
         assertThat(counted.sum()).isPositive();
     }
 
