@@ -57,7 +57,7 @@ public final class LoadRun {
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private final Set<String> answered = ConcurrentHashMap.newKeySet();
     private volatile Exception firstSendError;
-    private long startNanos;
+    private volatile long startNanos;
 
     public LoadRun(Scenario scenario, Target target) {
         this.scenario = scenario;
@@ -81,7 +81,7 @@ public final class LoadRun {
 
     /** Nanoseconds since the run started (its schedule's zero). */
     public long elapsedNanos() {
-        return System.nanoTime() - startNanos;
+        return startNanos == 0 ? 0 : System.nanoTime() - startNanos;
     }
 
     /**
