@@ -1,8 +1,8 @@
 package io.taskpipe.embedded;
 
+import io.quarkus.runtime.ShutdownEvent;
 import io.taskpipe.config.TaskpipeConfig;
 import io.taskpipe.kafka.KafkaClients;
-import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.apache.kafka.clients.admin.Admin;
@@ -26,9 +26,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * The all-in-one mode is ready when it can process what it accepts: every local cpu-worker it started is
  * alive and, as the group coordinator sees it, a member of the CPU lane's settled group (a member joins
- * after its {@linkplain io.taskpipe.lanes.Lanes warm-up}). A child JVM takes
- * seconds to start and join; a readiness that did not wait for it let the first computing tasks queue
- * behind that start, and a load sent meanwhile shared the cores with it.
+ * after its {@linkplain io.taskpipe.lanes.Lanes warm-up}). A child JVM takes seconds to start and join;
+ * a readiness that did not wait for it let the first computing tasks queue behind that start, and a load
+ * sent meanwhile shared the cores with it.
  */
 @Readiness
 @ApplicationScoped

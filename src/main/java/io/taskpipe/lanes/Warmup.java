@@ -20,10 +20,11 @@ import java.util.List;
  * A lane's warm-up: before it joins its group, one thread runs the samples of the task types
  * ({@link TaskHandler#sample()}) through the path a task takes (decoding and validation, the handler,
  * the result's JSON) until the budget is spent. Every type, whatever lane it declares: routing may move
- * any type to either lane. A fresh JVM interprets that code at first: without the warm-up, the first
- * seconds' tasks ran many times slower than later ones, and the records behind them waited. One thread
- * is enough to make the code hot for the compiler, and leaves the other cores to the processes beside it
- * (a worker joining a busy machine must not stall the ones already working).
+ * any type to either lane. A fresh JVM interprets that code at first, many times slower than compiled:
+ * the warm-up lets the compiler see it before a task waits on it. It covers the handlers, not the Kafka
+ * clients or the lane's own machinery (docs/benchmarks.md, G11, measures what is left). One thread is
+ * enough to make the code hot, and leaves the other cores to the processes beside it: a worker joining
+ * a busy machine must not stall the ones already working.
  */
 final class Warmup {
 
