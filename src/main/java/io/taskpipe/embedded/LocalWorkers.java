@@ -15,9 +15,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -85,7 +83,7 @@ public class LocalWorkers {
         }
         inheritedConfig = writeInheritedConfig();
         for (int i = 1; i <= count; i++) {
-            Child child = new Child(i, command(i, jar.get().toAbsolutePath()));
+            Child child = new Child(i, jar.get().toAbsolutePath());
             children.add(child);
             child.launch();
         }
@@ -102,11 +100,13 @@ public class LocalWorkers {
         }
     }
 
-    /** The group instance id of each child started, by its process (null while it is being restarted). */
-    Map<String, Process> members() {
-        Map<String, Process> members = new LinkedHashMap<>();
-        children.forEach(child -> members.put(child.instanceId(), child.process));
-        return members;
+    /** A child as last launched: its name, its process (null before the first launch) and the loopback port of its HTTP server. */
+    record Launched(String name, Process process, int httpPort) {
+    }
+
+    /** Every child, as last launched. */
+    List<Launched> launched() {
+        return children.stream().map(child -> new Launched("cpu-worker-" + child.index, child.process, child.httpPort)).toList();
     }
 
     /** Process ids of the running children (tests look for them in results). */
@@ -140,7 +140,7 @@ public class LocalWorkers {
         }
     }
 
-    private List<String> command(int index, Path jar) {
+    private List<String> command(int index, Path jar, int httpPort) {
         List<String> command = new ArrayList<>();
         command.add(LocalProcesses.javaExecutable());
         config.localWorkers().jvmOptions().ifPresent(command::addAll);
@@ -150,18 +150,14 @@ public class LocalWorkers {
         command.add("-Dtaskpipe.files.base-dir=" + config.files().baseDir().toAbsolutePath());
         command.add("-Dtaskpipe.local-workers.parent-pid=" + ProcessHandle.current().pid());
         // a static member: a child restarted after a crash takes its partitions back at once
-        command.add("-Dtaskpipe.lanes.instance-id=" + instanceId(index));
-        command.add("-Dquarkus.http.port=0");
+        command.add("-Dtaskpipe.lanes.instance-id=cpu-worker-" + index + "-of-" + ProcessHandle.current().pid());
+        command.add("-Dquarkus.http.port=" + httpPort);
         command.add("-Dquarkus.http.host=127.0.0.1"); // health and metrics for its parent only
         command.add("-Dquarkus.banner.enabled=false");
         command.add("-Dquarkus.log.console.format=[cpu-worker-" + index + "] %d{HH:mm:ss} %-5p [%c{2.}] (%t) %s%e%n");
         command.add("-jar");
         command.add(jar.toString());
         return command;
-    }
-
-    private static String instanceId(int index) {
-        return "cpu-worker-" + index + "-of-" + ProcessHandle.current().pid();
     }
 
     /** The jar this JVM was started from with {@code java -jar}, if any. */
@@ -173,17 +169,14 @@ public class LocalWorkers {
 
     private final class Child {
         private final int index;
-        private final List<String> command;
+        private final Path jar;
         private volatile Process process;
+        private volatile int httpPort;
         private long backoffMs = 1000;
 
-        Child(int index, List<String> command) {
+        Child(int index, Path jar) {
             this.index = index;
-            this.command = command;
-        }
-
-        String instanceId() {
-            return LocalWorkers.instanceId(index);
+            this.jar = jar;
         }
 
         void launch() {
@@ -192,10 +185,12 @@ public class LocalWorkers {
             }
             try {
                 long started = System.nanoTime();
-                ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+                int port = LocalProcesses.freePort(); // a fresh one each launch: a port taken meanwhile only costs a restart
+                ProcessBuilder builder = new ProcessBuilder(command(index, jar, port)).inheritIO();
                 config.localWorkers().logDir().ifPresent(dir -> builder.redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("cpu-worker-" + index + ".log").toFile())));
                 process = builder.start();
+                httpPort = port;
                 LOG.infof("started local cpu-worker-%d (pid %d)", index, process.pid());
                 process.onExit().thenAccept(p -> exited(p, started));
             } catch (Exception e) {

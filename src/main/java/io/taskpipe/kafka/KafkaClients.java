@@ -8,8 +8,8 @@ import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.GroupProtocol;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.GroupProtocol;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -105,11 +105,6 @@ public class KafkaClients {
                 .bytesConsumer().toMap());
     }
 
-    /** The client id of process {@code pid}'s consumer in {@code group}: how a group's member is matched to its process. */
-    public static String consumerClientId(String group, long pid) {
-        return group + "-" + pid;
-    }
-
     public Admin newAdmin() {
         return Admin.create(ClientSettings.from(base).toMap());
     }
@@ -133,7 +128,7 @@ public class KafkaClients {
                     .byDefault(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         }
         settings.set(ConsumerConfig.GROUP_ID_CONFIG, group)
-                .set(CommonClientConfigs.CLIENT_ID_CONFIG, consumerClientId(group, ProcessHandle.current().pid()))
+                .set(CommonClientConfigs.CLIENT_ID_CONFIG, group + "-" + ProcessHandle.current().pid())
                 .set(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false")
                 .set(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")
                 .set(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
