@@ -23,6 +23,8 @@ public final class SingleNode {
     public static Map<String, Object> settings(Path dataDir, int controllerPort) {
         // Kafka 4 batches offset commits in the group coordinator for up to 5 ms (append.linger); taskpipe
         // commits each task start before it runs, so a lingering commit would add those to every task.
+        // Groups on KIP-848's protocol (kafka.group.protocol=consumer) heartbeat as often as taskpipe's classic
+        // ones: a member learns of a new assignment from its heartbeat, 5 s apart by default (G11's rescaling).
         return parse("""
                 process.roles=broker,controller
                 node.id=1
@@ -37,6 +39,8 @@ public final class SingleNode {
                 share.coordinator.state.topic.min.isr=1
                 group.initial.rebalance.delay.ms=0
                 group.coordinator.append.linger.ms=0
+                group.consumer.min.heartbeat.interval.ms=500
+                group.consumer.heartbeat.interval.ms=500
                 """.formatted(controllerPort, dataDir.resolve("log"), dataDir.resolve("metadata")));
     }
 
