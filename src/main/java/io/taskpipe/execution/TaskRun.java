@@ -12,7 +12,6 @@ import io.taskpipe.intake.Decoded.Accepted;
 import io.taskpipe.ordering.OrderedScheduler;
 import io.taskpipe.ordering.OrderingLedger;
 import io.taskpipe.tasks.TaskContext;
-import io.taskpipe.tasks.TaskHandler;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jboss.logging.Logger;
 
@@ -106,7 +105,7 @@ final class TaskRun implements OrderedScheduler.Job {
         Runnable unwatch = placement.watch(accepted);
         Outcome outcome;
         try {
-            outcome = Outcome.success(execute(accepted.handler(), accepted.params(), new TaskContext(deadline)));
+            outcome = Outcome.success(accepted.run(new TaskContext(deadline)));
         } catch (Throwable e) { // every Throwable: an Error must end the task too, not its completion
             outcome = Outcome.failure(e, !Instant.now().isBefore(deadline));
         } finally {
@@ -225,11 +224,6 @@ final class TaskRun implements OrderedScheduler.Job {
                 .ordering(new Ordering(lane.scheduler().mode().name(), evidence.previousSeq(), evidence.inOrder()))
                 .routing(routing)
                 .build();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <P> Object execute(TaskHandler<P> handler, Object params, TaskContext context) throws Exception {
-        return handler.run((P) params, context);
     }
 
     /** One run's thread, and who settles it: the run itself, or the watchdog giving up on it. */

@@ -2,6 +2,7 @@ package io.taskpipe.intake;
 
 import io.taskpipe.contract.Rejection;
 import io.taskpipe.contract.Task;
+import io.taskpipe.tasks.TaskContext;
 import io.taskpipe.tasks.TaskHandler;
 
 /** What intake made of one record: a task ready to run, or the reason it cannot run. */
@@ -13,6 +14,12 @@ public sealed interface Decoded {
      * @param params the task's params bound to the handler's params record
      */
     record Accepted(Task task, TaskHandler<?> handler, Object params) implements Decoded {
+
+        /** Runs the task with its handler: its params were bound to the handler's params record, so the cast holds. */
+        @SuppressWarnings("unchecked")
+        public Object run(TaskContext context) throws Exception {
+            return ((TaskHandler<Object>) handler).run(params, context);
+        }
     }
 
     /** An invalid record, and why. */

@@ -70,12 +70,7 @@ final class Warmup {
         if (!(decoder.decode(sample) instanceof Decoded.Accepted accepted)) {
             throw new IllegalStateException("the sample was rejected: " + decoder.decode(sample));
         }
-        Object output = execute(accepted.handler(), accepted.params(), new TaskContext(Instant.now().plusSeconds(60)));
+        Object output = accepted.run(new TaskContext(Instant.now().plusSeconds(60)));
         TaskJson.write(TaskResult.about(accepted.task()).succeeded(TaskJson.MAPPER.valueToTree(output)).lane(lane, 1).build());
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <P> Object execute(TaskHandler<P> handler, Object params, TaskContext context) throws Exception {
-        return handler.run((P) params, context);
     }
 }
