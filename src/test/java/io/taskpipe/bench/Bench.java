@@ -39,6 +39,7 @@ final class Bench implements AutoCloseable {
     private final boolean smoke;
     private final List<AutoCloseable> running = new ArrayList<>();
     private final List<AppProcess> starting = new ArrayList<>();
+    private final List<Long> armPids = new ArrayList<>();
     private int arms;
 
     Bench(boolean smoke) {
@@ -113,16 +114,26 @@ final class Bench implements AutoCloseable {
         List<String> options = new ArrayList<>(jvmOptions);
         // e.g. -Dbench.app-java-options=-XX:StartFlightRecording=filename=target/bench/%p.jfr records each arm's processes
         options.addAll(List.of(System.getProperty("bench.app-java-options", "").split("\\s+")).stream().filter(o -> !o.isBlank()).toList());
+        boolean recorded = options.stream().anyMatch(o -> o.startsWith("-XX:StartFlightRecording"));
+        if (recorded) {
+            options.add("-XX:-AutoCreateSharedArchive"); // the JVM records nothing while it writes a class archive
+        }
         AppProcess process = AppProcess.of(name, profile, properties, options, OUT.resolve("logs"));
         if (cpus != null) {
             process.pinnedTo(cpus);
         }
         running.add(() -> {
-            if (process.isAlive()) {
+            if (!process.isAlive()) {
+                return;
+            }
+            if (recorded) { // a flight recording is written on a clean exit only
+                process.terminate(Duration.ofSeconds(30));
+            } else {
                 process.kill();
             }
         });
         starting.add(process.launch()); // an arm's processes start side by side
+        armPids.add(process.pid());
         return process;
     }
 
@@ -130,6 +141,7 @@ final class Bench implements AutoCloseable {
     JavaMain main(String name, Class<?> mainClass, String... args) {
         JavaMain main = new JavaMain(name, mainClass, List.of(args), OUT.resolve("logs")).start();
         running.add(main);
+        armPids.add(main.pid());
         return main;
     }
 
@@ -147,6 +159,14 @@ final class Bench implements AutoCloseable {
         }
         running.clear();
         starting.clear();
+        armPids.clear();
+    }
+
+    /** CPU time the arm's own processes have used so far (the suite's JVM, with the broker, not among them). */
+    Duration armCpu() {
+        return armPids.stream().map(ProcessHandle::of).flatMap(Optional::stream)
+                .map(process -> process.info().totalCpuDuration().orElse(Duration.ZERO))
+                .reduce(Duration.ZERO, Duration::plus);
     }
 
     /** Waits until the arm's processes report ready: their lanes warmed up and joined their groups. */

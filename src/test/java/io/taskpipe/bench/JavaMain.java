@@ -38,6 +38,10 @@ final class JavaMain implements AutoCloseable {
         return this;
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     /** SIGKILL, as the suite ends every arm: nothing of an ended arm is read again. */
     @Override
     public void close() throws InterruptedException {
