@@ -6,12 +6,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.fasterxml.jackson.module.blackbird.BlackbirdModule;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,8 +33,18 @@ public final class TaskJson {
             .maxDocumentLength(16L << 20)
             .build();
 
-    public static final ObjectMapper MAPPER = JsonMapper.builder()
+    /**
+     * Buffers recycled through one pool for all threads: each task runs on a virtual thread of its own,
+     * where Jackson's default pool (one per thread) would allocate fresh buffers for every document.
+     */
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .streamReadConstraints(READ_LIMITS)
+            .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
+            .build();
+
+    public static final ObjectMapper MAPPER = JsonMapper.builder(FACTORY)
             .addModule(new JavaTimeModule())
+            .addModule(new BlackbirdModule()) // records' accessors and constructors through generated lambdas, not reflection
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -43,10 +55,6 @@ public final class TaskJson {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
             .build();
-
-    static {
-        MAPPER.getFactory().setStreamReadConstraints(READ_LIMITS);
-    }
 
     /** No limit on strings: a record peeked at is already in memory, and only one field is kept. */
     private static final JsonFactory LENIENT = JsonFactory.builder()

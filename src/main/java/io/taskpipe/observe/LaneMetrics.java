@@ -9,6 +9,8 @@ import io.taskpipe.contract.TaskResult;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -27,7 +29,15 @@ import java.util.function.Supplier;
 @ApplicationScoped
 public class LaneMetrics {
 
+    /** One task's meters: a registry looks meters up by name and sorted tags, too much work for every task. */
+    private record TaskMeters(Counter finished, Timer service, Timer queueWait) {
+    }
+
+    private record Series(String lane, String type, String status) {
+    }
+
     private final MeterRegistry registry;
+    private final Map<Series, TaskMeters> meters = new ConcurrentHashMap<>();
 
     public LaneMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -35,14 +45,16 @@ public class LaneMetrics {
 
     public void finished(TaskResult result) {
         String lane = result.lane() == null ? "NONE" : result.lane().name();
-        Counter.builder("taskpipe.tasks")
-                .description("Tasks finished, by lane, type and status")
-                .tags("lane", lane, "type", result.type(), "status", result.status().name())
-                .register(registry).increment();
-        timer("taskpipe.task.service", "Time a task ran", lane, result.type())
-                .record(Duration.ofNanos((long) (result.timing().serviceMs() * 1e6)));
-        timer("taskpipe.task.queue.wait", "Time from reaching the lane's topic to starting", lane, result.type())
-                .record(Duration.ofNanos((long) (Math.max(0, result.timing().queueWaitMs()) * 1e6)));
+        TaskMeters task = meters.computeIfAbsent(new Series(lane, result.type(), result.status().name()), series -> new TaskMeters(
+                Counter.builder("taskpipe.tasks")
+                        .description("Tasks finished, by lane, type and status")
+                        .tags("lane", series.lane(), "type", series.type(), "status", series.status())
+                        .register(registry),
+                timer("taskpipe.task.service", "Time a task ran", series.lane(), series.type()),
+                timer("taskpipe.task.queue.wait", "Time from reaching the lane's topic to starting", series.lane(), series.type())));
+        task.finished().increment();
+        task.service().record(Duration.ofNanos((long) (result.timing().serviceMs() * 1e6)));
+        task.queueWait().record(Duration.ofNanos((long) (Math.max(0, result.timing().queueWaitMs()) * 1e6)));
     }
 
     public void retried(String lane, String type) {

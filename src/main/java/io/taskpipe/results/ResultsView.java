@@ -28,10 +28,10 @@ import java.util.function.Consumer;
  * the oldest results are dropped first.
  *
  * <p>Reading every result must cost the dispatcher little, since it competes with the IO lane: records
- * come in batches (fetched at most every 50 ms, see {@code application.properties}), and of each only
- * the {@code taskId}, the second field, is parsed for the view; the bytes are kept as they are. Each result
- * is also read once as a {@link ResultSummary}, for {@link Routing}, which learns each type's CPU time per
- * wall time from it, and for the dashboard's {@link Activity}.
+ * come in batches (fetched at most every 50 ms, see {@code application.properties}, where the connector's
+ * cloud-event and tracing work per record is turned off), and each is parsed once, as a {@link ResultSummary}:
+ * its {@code taskId} keys the view (the bytes are kept as they are), {@link Routing} learns each type's CPU
+ * time per wall time from it, and the dashboard's {@link Activity} its figures.
  */
 @ApplicationScoped
 public class ResultsView {
@@ -69,11 +69,11 @@ public class ResultsView {
     }
 
     void onResult(byte[] result, String owner) {
-        String taskId = TaskJson.peekText(result, "taskId");
+        ResultSummary summary = ResultSummary.read(result);
+        String taskId = summary != null ? summary.taskId() : TaskJson.peekText(result, "taskId");
         if (taskId != null) {
             put(taskId, new Entry(owner, result));
         }
-        ResultSummary summary = ResultSummary.read(result);
         if (summary != null) {
             learner.accept(summary);
         }

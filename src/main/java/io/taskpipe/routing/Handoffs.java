@@ -23,6 +23,8 @@ final class Handoffs {
     private final long maxBytes;
     private final long limitNanos;
     private long bytes;
+    /** Nothing held: what every IO-lane task and every result asks first, without the lock (most of the time, nothing is). */
+    private volatile boolean empty = true;
 
     Handoffs(long maxBytes, Duration limit) {
         this.maxBytes = maxBytes;
@@ -40,9 +42,16 @@ final class Handoffs {
             bytes -= cost(entry.getKey(), entry.getValue().taskId());
             eldest.remove();
         }
+        empty = byTypeAndKey.isEmpty();
     }
 
-    synchronized void finished(String type, String key, String taskId) {
+    void finished(String type, String key, String taskId) {
+        if (!empty) {
+            finishedHeld(type, key, taskId);
+        }
+    }
+
+    private synchronized void finishedHeld(String type, String key, String taskId) {
         String line = line(type, key);
         Handoff handoff = byTypeAndKey.get(line);
         if (handoff != null && handoff.taskId().equals(taskId)) {
@@ -50,7 +59,11 @@ final class Handoffs {
         }
     }
 
-    synchronized boolean pending(String type, String key) {
+    boolean pending(String type, String key) {
+        return !empty && pendingHeld(type, key);
+    }
+
+    private synchronized boolean pendingHeld(String type, String key) {
         String line = line(type, key);
         Handoff handoff = byTypeAndKey.get(line);
         if (handoff != null && System.nanoTime() - handoff.atNanos() > limitNanos) {
@@ -68,6 +81,7 @@ final class Handoffs {
         Handoff removed = byTypeAndKey.remove(line);
         if (removed != null) {
             bytes -= cost(line, removed.taskId());
+            empty = byTypeAndKey.isEmpty();
         }
     }
 

@@ -43,6 +43,7 @@ final class TypeProfile {
     private long samples;
     private Lane lane;
     private Move lastMove;
+    private volatile Routing routing;
 
     /**
      * @param prior the lane the type declares, or its hint
@@ -55,6 +56,7 @@ final class TypeProfile {
         this.adaptive = adaptive && pin == null;
         this.thresholds = thresholds;
         this.lane = pin != null ? pin : prior;
+        refresh();
     }
 
     String type() {
@@ -62,10 +64,15 @@ final class TypeProfile {
     }
 
     /** Where the type's next task runs, and why. */
-    synchronized Routing routing() {
+    Routing routing() {
+        return routing;
+    }
+
+    /** Called after every change: each task reads its routing, so reading it must not wait for the results' reader. */
+    private void refresh() {
         Reason reason = pin != null ? Reason.PINNED : lane == prior ? Reason.DECLARED : Reason.MEASURED;
         Double ratio = ratio() != null ? ratio() : lastMove != null ? (Double) lastMove.ratio() : null; // moved by a run in progress, none ended yet
-        return new Routing(prior, lane, reason, ratio == null ? null : Math.round(ratio * 1000) / 1000.0);
+        routing = new Routing(prior, lane, reason, ratio == null ? null : Math.round(ratio * 1000) / 1000.0);
     }
 
     /** Takes one run's measurement in; returns the move it caused, or null. */
@@ -77,12 +84,13 @@ final class TypeProfile {
         samples++;
         serviceMicros.recordValue(Math.max(0, Math.round(runWallMs * 1000)));
         Lane next = adaptive && samples >= thresholds.minSamples() ? measuredLane() : lane;
-        if (next == lane) {
-            return null;
+        Move move = next == lane ? null : new Move(now, lane, next, ratio(), samples, cpuMs / runs, false);
+        if (move != null) {
+            lastMove = move;
+            lane = next;
         }
-        lastMove = new Move(now, lane, next, ratio(), samples, cpuMs / runs, false);
-        lane = next;
-        return lastMove;
+        refresh();
+        return move;
     }
 
     /**
@@ -95,6 +103,7 @@ final class TypeProfile {
         }
         lastMove = new Move(now, Lane.IO, Lane.CPU, Math.min(1.0, runCpuMs / runBusyMs), samples, runCpuMs, true);
         lane = Lane.CPU;
+        refresh();
         return lastMove;
     }
 
