@@ -112,12 +112,15 @@ final class Bench implements AutoCloseable {
         }
         properties.putAll(settings);
         List<String> options = new ArrayList<>(jvmOptions);
-        // e.g. -Dbench.app-java-options=-XX:StartFlightRecording=filename=target/bench/%p.jfr records each arm's processes
-        options.addAll(List.of(System.getProperty("bench.app-java-options", "").split("\\s+")).stream().filter(o -> !o.isBlank()).toList());
+        // e.g. -Dbench.app-java-options=-XX:StartFlightRecording=filename=target/bench/%p.jfr records each arm's processes;
+        // %n is the process's name, so -XX:AOTCacheOutput=DIR/%n.aot trains a cache per process that a later -XX:AOTCache=DIR/%n.aot uses
+        options.addAll(List.of(System.getProperty("bench.app-java-options", "").split("\\s+")).stream().filter(o -> !o.isBlank())
+                .map(o -> o.replace("%n", name)).toList());
         boolean recorded = options.stream().anyMatch(o -> o.startsWith("-XX:StartFlightRecording"));
         if (recorded) {
             options.add("-XX:-AutoCreateSharedArchive"); // the JVM records nothing while it writes a class archive
         }
+        boolean writesAtExit = recorded || options.stream().anyMatch(o -> o.startsWith("-XX:AOTCacheOutput"));
         AppProcess process = AppProcess.of(name, profile, properties, options, OUT.resolve("logs"));
         if (cpus != null) {
             process.pinnedTo(cpus);
@@ -126,7 +129,7 @@ final class Bench implements AutoCloseable {
             if (!process.isAlive()) {
                 return;
             }
-            if (recorded) { // a flight recording is written on a clean exit only
+            if (writesAtExit) { // a flight recording or an AOT cache is written on a clean exit only
                 process.terminate(Duration.ofSeconds(30));
             } else {
                 process.kill();

@@ -93,8 +93,10 @@ public final class AppProcess {
         if (cpus != null) {
             command.addAll(List.of("taskset", "-c", cpus)); // taskset execs java: the pid stays java's
         }
-        command.addAll(List.of(LocalProcesses.javaExecutable(), "-Xmx384m", "-XX:+ExitOnOutOfMemoryError",
-                "-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + CLASS_ARCHIVE, "-Xlog:cds*=off"));
+        command.addAll(List.of(LocalProcesses.javaExecutable(), "-Xmx384m", "-XX:+ExitOnOutOfMemoryError"));
+        if (jvmOptions.stream().noneMatch(o -> o.startsWith("-XX:AOTCache"))) { // an AOT cache replaces the class archive
+            command.addAll(List.of("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + CLASS_ARCHIVE, "-Xlog:cds*=off"));
+        }
         command.addAll(jvmOptions); // later options win: a test may set a smaller heap
         command.addAll(List.of("-Dquarkus.profile=" + profile, "-Dquarkus.http.port=" + httpPort, "-Dquarkus.banner.enabled=false"));
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
