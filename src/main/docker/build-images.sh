@@ -2,7 +2,7 @@
 # Builds taskpipe's container images on this machine, pulling nothing from any image registry:
 #
 #   jre    taskpipe/jre:25       Debian bookworm minbase (debootstrap) + a JRE jlinked from the local JDK 25
-#   kafka  taskpipe/kafka:4.1.1  a single-node KRaft broker from Kafka's own jars, on taskpipe/jre:25
+#   kafka  taskpipe/kafka:4.2.1  a single-node KRaft broker from Kafka's own jars, on taskpipe/jre:25
 #   app    taskpipe:latest       src/main/docker/Dockerfile.jvm with BASE_IMAGE=taskpipe/jre:25
 #
 # Usage: src/main/docker/build-images.sh [jre] [kafka] [app]   (no argument: all three)
@@ -20,7 +20,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../.." && pwd)
 JRE_IMAGE=${JRE_IMAGE:-taskpipe/jre:25}
-KAFKA_IMAGE=${KAFKA_IMAGE:-taskpipe/kafka:4.1.1}
+KAFKA_IMAGE=${KAFKA_IMAGE:-taskpipe/kafka:4.2.1}
 APP_IMAGE=${APP_IMAGE:-taskpipe:latest}
 
 say() { echo "build-images: $*" >&2; }

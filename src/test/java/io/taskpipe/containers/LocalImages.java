@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 final class LocalImages {
 
     static final String APP = "taskpipe:latest";
-    static final String KAFKA = "taskpipe/kafka:4.1.1";
+    static final String KAFKA = "taskpipe/kafka:4.2.1";
 
     private static final Path SCRIPT = Path.of("src", "main", "docker", "build-images.sh");
     private static boolean built;
