@@ -6,6 +6,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /** The cpu-workers' lane: computing work, one task per slot. */
@@ -37,6 +38,22 @@ public interface CpuLaneConfig extends LaneConfig {
     @Override
     @WithDefault("AHEAD")
     StartCommit startCommit();
+
+    /** {@code GROUP} (a consumer group: workers up to the partition count, per-key order) or {@code SHARE} (a share group). */
+    @WithDefault("GROUP")
+    CpuDelivery delivery();
+
+    /** Share group of the cpu-workers with {@code delivery=SHARE}: a group id names one kind of group only. */
+    @WithDefault("taskpipe-cpu-share")
+    @NotBlank
+    String shareGroup();
+
+    /**
+     * With {@code delivery=SHARE}: how long the broker locks a record a worker holds (renewed while its task
+     * runs), so how long the records of a worker that died wait for another; unset, the broker's
+     * {@code group.share.record.lock.duration.ms} applies. Default: the broker's, 30 s unless set.
+     */
+    Optional<Duration> shareLock();
 
     /** Consumer group of the cpu-workers. */
     @Override

@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
 
 /**
  * A lane's consumer: one platform thread, the only one that touches the Kafka {@link Consumer}, turning
- * the loop that polls records, hands each to a {@link RecordHandler} with its {@link Delivery}, and
+ * the loop that polls records, hands each to a {@link RecordHandler} with its {@link GroupDelivery}, and
  * applies what task threads report back (a start, a back-off, an outcome made durable).
  *
  * <p>Its parts: {@link Backpressure} bounds what the lane holds, by count and by bytes; the
@@ -36,16 +36,12 @@ import java.util.stream.Collectors;
  * <p>On {@link #stop} the loop stops handing out records, lets running tasks finish within the grace,
  * cancels and fences what still runs, hands back the rest, commits and leaves the group.
  */
-public final class LaneConsumer {
+public final class LaneConsumer implements LaneFeed {
 
     private static final Logger LOG = Logger.getLogger(LaneConsumer.class);
     private static final Duration POLL = Duration.ofMillis(100);
     /** While granted starts wait for a commit that failed (a rebalance), the loop comes round this often. */
     private static final Duration POLL_WHILE_STARTS_RETRY = Duration.ofMillis(10);
-
-    /** A delivery whose outcome is overdue: the lane is stalled on it. */
-    public record Stall(String task, Duration overdueBy) {
-    }
 
     private final Consumer<String, byte[]> consumer;
     private final RecordHandler handler;
@@ -82,6 +78,7 @@ public final class LaneConsumer {
         this.rebalance = new RebalanceHandler(this, consumer);
     }
 
+    @Override
     public synchronized void start() {
         if (thread == null) {
             thread = Thread.ofPlatform().name("taskpipe-" + settings.name() + "-poll").start(this::loop);
@@ -89,6 +86,7 @@ public final class LaneConsumer {
     }
 
     /** Stops taking records, waits up to {@code grace} for running tasks, commits, and leaves the group. */
+    @Override
     public void stop(Duration grace) {
         shutdownGrace = grace;
         running = false;
@@ -101,42 +99,44 @@ public final class LaneConsumer {
         }
     }
 
-    /** Whether the poll loop is alive and has polled recently. */
+    @Override
     public boolean isAlive() {
         return thread != null && thread.isAlive() && System.nanoTime() - lastPollNanos < TimeUnit.MINUTES.toNanos(2);
     }
 
-    /** The delivery most overdue for its outcome, if any: the lane is stalled and needs a restart. */
+    @Override
     public Optional<Stall> stall() {
         return unfinished.stall();
-    }
-
-    /** How long the oldest record handed to the lane has waited for its outcome. */
-    public Duration oldestUnfinished() {
-        return unfinished.oldest();
     }
 
     /**
      * Whether the group has given this consumer its first assignment (possibly empty, when the group has
      * more members than the topic partitions): until then the lane cannot process anything.
      */
+    @Override
     public boolean joined() {
         return joined;
     }
 
-    /** Records handed out whose outcome is not yet durable. */
+    @Override
+    public Duration oldestUnfinished() {
+        return unfinished.oldest();
+    }
+
+    /** Records whose finish is not yet committed: what would run again if this process died now. */
+    @Override
+    public int uncommitted() {
+        return backpressure.records() + committer.finishedSinceCommit();
+    }
+
+    @Override
     public int outstanding() {
         return backpressure.records();
     }
 
-    /** Bytes of those records. */
+    @Override
     public long heldBytes() {
         return backpressure.bytes();
-    }
-
-    /** Records whose finish is not yet committed: what would run again if this process died now. */
-    public int uncommitted() {
-        return backpressure.records() + committer.finishedSinceCommit();
     }
 
     private void loop() {
@@ -202,7 +202,7 @@ public final class LaneConsumer {
                 home.progress.done(record.offset()); // finished by an earlier owner after its last position commit
                 continue;
             }
-            Delivery delivery = new Delivery(this, home, record.offset(), known.priorStarts(), RecordSize.of(record));
+            GroupDelivery delivery = new GroupDelivery(this, home, record.offset(), known.priorStarts(), RecordSize.of(record));
             unfinished.add(delivery);
             try {
                 handler.handle(record, delivery);
@@ -223,7 +223,7 @@ public final class LaneConsumer {
     }
 
     /** Any thread: a report about a delivery; a finish wakes a poll that waits with the lane full. */
-    void report(Delivery delivery, Reports.Kind kind) {
+    void report(GroupDelivery delivery, Reports.Kind kind) {
         reports.add(delivery, kind);
         if ((kind == Reports.Kind.DONE || kind == Reports.Kind.SKIPPED) && wakeOnFinish.compareAndSet(true, false)) {
             consumer.wakeup(); // once per poll: a wake-up is a system call
@@ -241,7 +241,7 @@ public final class LaneConsumer {
         return stopping;
     }
 
-    boolean holds(Delivery delivery) {
+    boolean holds(GroupDelivery delivery) {
         return committer.holds(delivery.home);
     }
 

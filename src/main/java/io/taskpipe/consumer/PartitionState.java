@@ -16,7 +16,7 @@ final class PartitionState {
     final PartitionProgress progress;
     /** Offsets below it start only once their start is committed: what a dead owner may have started unrecorded. */
     final long exactUntil;
-    final Set<Delivery> deliveries = new HashSet<>();
+    final Set<GroupDelivery> deliveries = new HashSet<>();
     /** False once the partition is revoked or lost: none of its deliveries may start any more. */
     volatile boolean owned = true;
     /** Offsets below it may start before their start is committed: the start window the broker acknowledged. */

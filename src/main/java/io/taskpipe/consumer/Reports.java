@@ -11,7 +11,7 @@ final class Reports {
 
     enum Kind { STARTED, UNSTARTED, DONE, SKIPPED }
 
-    private record Report(Delivery delivery, Kind kind) {
+    private record Report(GroupDelivery delivery, Kind kind) {
     }
 
     private final LinkedBlockingQueue<Report> queue = new LinkedBlockingQueue<>();
@@ -24,7 +24,7 @@ final class Reports {
     }
 
     /** Any thread. */
-    void add(Delivery delivery, Kind kind) {
+    void add(GroupDelivery delivery, Kind kind) {
         queue.add(new Report(delivery, kind));
     }
 
@@ -49,7 +49,7 @@ final class Reports {
     }
 
     private void apply(Report report) {
-        Delivery delivery = report.delivery();
+        GroupDelivery delivery = report.delivery();
         if (!committer.holds(delivery.home)) {
             return; // its partition left this process
         }

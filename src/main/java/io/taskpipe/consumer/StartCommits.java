@@ -18,7 +18,7 @@ import java.util.concurrent.LinkedBlockingQueue;
  */
 final class StartCommits {
 
-    private record Request(Delivery delivery, CompletableFuture<Boolean> granted) {
+    private record Request(GroupDelivery delivery, CompletableFuture<Boolean> granted) {
     }
 
     private final LaneConsumer lane;
@@ -31,7 +31,7 @@ final class StartCommits {
     }
 
     /** Task thread: blocks until the delivery's start is committed (true) or turned away (false). */
-    boolean commit(Delivery delivery) throws InterruptedException {
+    boolean commit(GroupDelivery delivery) throws InterruptedException {
         Request request = new Request(delivery, new CompletableFuture<>());
         requests.add(request);
         if (closed) {
@@ -66,7 +66,7 @@ final class StartCommits {
         List<Request> granted = new ArrayList<>();
         for (Iterator<Request> it = pending.iterator(); it.hasNext(); ) {
             Request request = it.next();
-            Delivery delivery = request.delivery();
+            GroupDelivery delivery = request.delivery();
             if (!delivery.abandoned() && lane.holds(delivery) && delivery.markRunning()) {
                 lane.unfinished.countStart(delivery);
                 granted.add(request);

@@ -9,7 +9,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * starts and leaves it when the task's outcome is durable, it backs off for a retry, or it is abandoned.
  *
  * <p>Most deliveries pass at once. One whose earlier deliveries started it and lost their process so
- * often that one more such loss gives it up ({@link Delivery#runsAlone()}) waits until nothing else is
+ * often that one more such loss gives it up ({@link GroupDelivery#runsAlone()}) waits until nothing else is
  * in progress, and nothing passes beside it: if the process dies now, the loss is charged to it alone,
  * and every other finished task is durable. Earlier suspects run beside the rest, so a crash that hit
  * hundreds of tasks in flight is recovered in about the time of one of them, not of all in a row.

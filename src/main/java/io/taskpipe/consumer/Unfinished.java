@@ -14,35 +14,35 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class Unfinished {
 
-    private final Set<Delivery> all = ConcurrentHashMap.newKeySet();
+    private final Set<GroupDelivery> all = ConcurrentHashMap.newKeySet();
     private final Backpressure backpressure;
 
     Unfinished(Backpressure backpressure) {
         this.backpressure = backpressure;
     }
 
-    void add(Delivery delivery) {
+    void add(GroupDelivery delivery) {
         delivery.home.deliveries.add(delivery);
         all.add(delivery);
         backpressure.add(delivery.bytes);
     }
 
     /** The delivery's outcome is durable, or it was handed back: the lane no longer holds it. */
-    void finished(Delivery delivery) {
+    void finished(GroupDelivery delivery) {
         if (delivery.home.deliveries.remove(delivery)) {
             all.remove(delivery);
             backpressure.remove(delivery.bytes);
         }
     }
 
-    void countStart(Delivery delivery) {
+    void countStart(GroupDelivery delivery) {
         if (!delivery.startCounted) {
             delivery.home.progress.started(delivery.offset);
             delivery.startCounted = true;
         }
     }
 
-    void uncountStart(Delivery delivery) {
+    void uncountStart(GroupDelivery delivery) {
         if (delivery.startCounted) {
             delivery.home.progress.unstarted(delivery.offset);
             delivery.startCounted = false;
@@ -51,7 +51,7 @@ final class Unfinished {
 
     /** Whether a delivery of these partitions runs or publishes here. */
     boolean anyInProgress(Collection<PartitionState> states) {
-        return states.stream().anyMatch(s -> s.deliveries.stream().anyMatch(Delivery::inProgress));
+        return states.stream().anyMatch(s -> s.deliveries.stream().anyMatch(GroupDelivery::inProgress));
     }
 
     /**
@@ -62,8 +62,8 @@ final class Unfinished {
      */
     void abandon(Collection<PartitionState> states) {
         for (PartitionState state : states) {
-            for (Delivery delivery : List.copyOf(state.deliveries)) {
-                if (delivery.abandon() != Delivery.State.FINISHING) {
+            for (GroupDelivery delivery : List.copyOf(state.deliveries)) {
+                if (delivery.abandon() != GroupDelivery.State.FINISHING) {
                     uncountStart(delivery);
                 }
             }
@@ -82,18 +82,18 @@ final class Unfinished {
     }
 
     /** The delivery most overdue for its outcome, if any. */
-    Optional<LaneConsumer.Stall> stall() {
+    Optional<LaneFeed.Stall> stall() {
         long now = System.nanoTime();
-        Delivery worst = null;
+        GroupDelivery worst = null;
         long worstBy = 0;
-        for (Delivery delivery : all) {
+        for (GroupDelivery delivery : all) {
             long by = delivery.overdueNanos(now);
             if (by > worstBy) {
                 worst = delivery;
                 worstBy = by;
             }
         }
-        return worst == null ? Optional.empty() : Optional.of(new LaneConsumer.Stall(worst.label(), Duration.ofNanos(worstBy)));
+        return worst == null ? Optional.empty() : Optional.of(new LaneFeed.Stall(worst.label(), Duration.ofNanos(worstBy)));
     }
 
     /** How long the oldest delivery has waited for its outcome. */

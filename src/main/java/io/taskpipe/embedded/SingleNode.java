@@ -25,6 +25,7 @@ public final class SingleNode {
         // commits each task start before it runs, so a lingering commit would add those to every task.
         // Groups on KIP-848's protocol (kafka.group.protocol=consumer) heartbeat as often as taskpipe's classic
         // ones: a member learns of a new assignment from its heartbeat, 5 s apart by default (G11's rescaling).
+        // A share group may lock records for as little as 1 s (15 s by default): tests renew locks without waiting long.
         return parse("""
                 process.roles=broker,controller
                 node.id=1
@@ -41,6 +42,7 @@ public final class SingleNode {
                 group.coordinator.append.linger.ms=0
                 group.consumer.min.heartbeat.interval.ms=500
                 group.consumer.heartbeat.interval.ms=500
+                group.share.min.record.lock.duration.ms=1000
                 """.formatted(controllerPort, dataDir.resolve("log"), dataDir.resolve("metadata")));
     }
 

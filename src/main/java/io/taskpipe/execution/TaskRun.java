@@ -206,8 +206,8 @@ final class TaskRun implements OrderedScheduler.Job {
         }
         TaskResult result = result(Outcome.timedOut("the task ignored its cancellation for " + grace
                 + " after its deadline and was given up on"), startedAt, Cost.UNKNOWN);
-        lane.outcomes().result(record, result, () -> {
-            delivery.done();
+        lane.outcomes().result(record, result, deadLettered -> {
+            delivery.done(deadLettered);
             lane.onStuck().run();
         });
     }

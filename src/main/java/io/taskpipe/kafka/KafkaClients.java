@@ -11,12 +11,15 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.GroupProtocol;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.KafkaShareConsumer;
+import org.apache.kafka.clients.consumer.ShareConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -104,6 +107,29 @@ public class KafkaClients {
                 .set(CommonClientConfigs.CLIENT_ID_CONFIG, clientId + "-" + ProcessHandle.current().pid())
                 .bytesConsumer().toMap());
     }
+
+    /**
+     * A member of share group {@code group} that acquires one record at a time and acknowledges each on its
+     * own ({@code record_limit}, explicit acknowledgement). Where a share group starts reading and whether it
+     * reads uncommitted records are the group's settings ({@link ShareGroups}), not the consumer's.
+     */
+    public ShareConsumer<String, byte[]> newShareConsumer(String group) {
+        ClientSettings settings = ClientSettings.from(base);
+        SHARE_REFUSED.forEach(settings::without);
+        return new KafkaShareConsumer<>(settings
+                .set(ConsumerConfig.GROUP_ID_CONFIG, group)
+                .set(CommonClientConfigs.CLIENT_ID_CONFIG, group + "-" + ProcessHandle.current().pid())
+                .set(ConsumerConfig.SHARE_ACKNOWLEDGEMENT_MODE_CONFIG, "explicit")
+                .set(ConsumerConfig.SHARE_ACQUIRE_MODE_CONFIG, "record_limit")
+                .set(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1")
+                .bytesConsumer().toMap());
+    }
+
+    /** Consumer-group settings a share consumer refuses to start with; the shared Kafka settings may hold them. */
+    private static final List<String> SHARE_REFUSED = List.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+            ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, ConsumerConfig.ISOLATION_LEVEL_CONFIG, ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+            ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG, ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
+            ConsumerConfig.GROUP_PROTOCOL_CONFIG, ConsumerConfig.GROUP_REMOTE_ASSIGNOR_CONFIG);
 
     public Admin newAdmin() {
         return Admin.create(ClientSettings.from(base).toMap());

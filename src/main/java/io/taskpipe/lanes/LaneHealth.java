@@ -1,6 +1,6 @@
 package io.taskpipe.lanes;
 
-import io.taskpipe.consumer.LaneConsumer;
+import io.taskpipe.consumer.LaneFeed;
 import io.taskpipe.contract.Lane;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -45,8 +45,8 @@ public class LaneHealth {
         Map<Lane, Lanes.Running> running = lanes.running();
         HealthCheckResponseBuilder response = HealthCheckResponse.named("taskpipe-lanes").status(!requireStarted || !running.isEmpty());
         running.forEach((lane, r) -> {
-            LaneConsumer consumer = r.consumer();
-            Optional<LaneConsumer.Stall> stall = consumer.stall();
+            LaneFeed consumer = r.consumer();
+            Optional<LaneFeed.Stall> stall = consumer.stall();
             response.withData(lane.name() + ".alive", consumer.isAlive());
             response.withData(lane.name() + ".joined", consumer.joined());
             response.withData(lane.name() + ".slots", r.slots());

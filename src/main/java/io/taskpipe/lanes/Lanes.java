@@ -1,8 +1,9 @@
 package io.taskpipe.lanes;
 
 import io.quarkus.runtime.Quarkus;
-import io.taskpipe.config.ExecutorKind;
+import io.taskpipe.config.CpuDelivery;
 import io.taskpipe.config.CpuLaneConfig;
+import io.taskpipe.config.ExecutorKind;
 import io.taskpipe.config.IoLaneConfig;
 import io.taskpipe.config.LaneConfig;
 import io.taskpipe.config.RetriesConfig;
@@ -10,6 +11,9 @@ import io.taskpipe.config.TasksConfig;
 import io.taskpipe.config.TaskpipeConfig;
 import io.taskpipe.consumer.ConsumerSettings;
 import io.taskpipe.consumer.LaneConsumer;
+import io.taskpipe.consumer.LaneFeed;
+import io.taskpipe.consumer.ShareLaneConsumer;
+import io.taskpipe.contract.OrderingMode;
 import io.taskpipe.contract.Lane;
 import io.taskpipe.execution.CpuTime;
 import io.taskpipe.execution.Deadlines;
@@ -17,11 +21,13 @@ import io.taskpipe.execution.RetryPolicy;
 import io.taskpipe.execution.TaskRunner;
 import io.taskpipe.intake.TaskDecoder;
 import io.taskpipe.kafka.KafkaClients;
+import io.taskpipe.kafka.ShareGroups;
 import io.taskpipe.observe.LaneMetrics;
 import io.taskpipe.results.OutcomeWriter;
 import io.taskpipe.routing.Routing;
 import io.taskpipe.tasks.TaskTypes;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.clients.admin.Admin;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -33,8 +39,9 @@ import java.util.concurrent.Executors;
 
 /**
  * Builds and runs the lanes of this process: the IO lane (with CPU forwarding) in a dispatcher, the
- * CPU lane in a cpu-worker. Each lane is a {@link LaneConsumer} handing records to a {@link Router},
- * which runs tasks with a {@link TaskRunner}.
+ * CPU lane in a cpu-worker. Each lane is a {@link LaneFeed} (a consumer group's {@link LaneConsumer}, or for
+ * the CPU lane a share group's {@link ShareLaneConsumer}) handing records to a {@link Router}, which runs
+ * tasks with a {@link TaskRunner}.
  */
 @ApplicationScoped
 public class Lanes {
@@ -42,7 +49,7 @@ public class Lanes {
     private static final Logger LOG = Logger.getLogger(Lanes.class);
 
     /** A running lane. */
-    public record Running(LaneConsumer consumer, TaskRunner runner, int slots) {
+    public record Running(LaneFeed consumer, TaskRunner runner, int slots) {
     }
 
     private final TaskpipeConfig config;
@@ -97,8 +104,9 @@ public class Lanes {
         ConsumerSettings consumerSettings = new ConsumerSettings(lane.name().toLowerCase() + "-lane",
                 dispatches ? config.topics().tasks() : config.topics().cpuTasks(), capacity, settings.maxHeldBytes(),
                 config.lanes().maxDeliveries(), settings.startCommit(), config.lanes().startWindow(), config.lanes().revokeGrace(), config.lanes().commitInterval());
-        LaneConsumer consumer = new LaneConsumer(clients.newConsumer(settings.group(), capacity, config.lanes().instanceId()),
-                consumerSettings, router);
+        LaneFeed consumer = lane == Lane.CPU && config.lanes().cpu().delivery() == CpuDelivery.SHARE
+                ? shareFeed(config.lanes().cpu(), slots, router)
+                : new LaneConsumer(clients.newConsumer(settings.group(), capacity, config.lanes().instanceId()), consumerSettings, router);
         metrics.lane(lane.name(), new LaneMetrics.Gauges(runner::running, runner::queued, consumer::outstanding, consumer::uncommitted,
                 consumer::heldBytes, () -> consumer.oldestUnfinished().toNanos() / 1e9));
         // fetch the metadata of the topics this lane writes now, not on its first result or dead letter
@@ -107,6 +115,26 @@ public class Lanes {
         written.forEach(clients.producer()::partitionsFor);
         running.put(lane, new Running(consumer, runner, slots));
         consumer.start();
+    }
+
+    /**
+     * The CPU lane on a share group: one share consumer per slot, the group set to read from the start and
+     * committed records only, and the broker's delivery limit as the crash-loop bound. A share group keeps
+     * no order, so the lane must not promise one.
+     */
+    private LaneFeed shareFeed(CpuLaneConfig cpu, int slots, Router router) {
+        if (cpu.ordering() != OrderingMode.NONE) {
+            throw new IllegalStateException("taskpipe.lanes.cpu.delivery=SHARE keeps no order, but taskpipe.lanes.cpu.ordering is "
+                    + cpu.ordering() + ": set it to NONE, or use delivery GROUP");
+        }
+        int deliveryLimit;
+        try (Admin admin = clients.newAdmin()) {
+            ShareGroups.configure(admin, cpu.shareGroup(), cpu.shareLock());
+            deliveryLimit = ShareGroups.deliveryLimit(admin);
+        }
+        LOG.infof("CPU lane on share group %s: the broker delivers a record at most %d times", cpu.shareGroup(), deliveryLimit);
+        return new ShareLaneConsumer(new ShareLaneConsumer.Settings("cpu-lane", config.topics().cpuTasks(), slots, deliveryLimit),
+                () -> clients.newShareConsumer(cpu.shareGroup()), router);
     }
 
     /** How a lane runs its tasks: ordered, under deadlines, retried; a cpu-worker restarts for a task that holds a thread. */

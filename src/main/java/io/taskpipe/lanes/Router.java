@@ -117,7 +117,7 @@ record Router(TaskDecoder decoder, Routing routing, TaskRunner runner, OutcomeWr
     }
 
     /** An outcome that needs no run: claimed, then written; a fenced delivery writes nothing. */
-    private void settle(Delivery delivery, Consumer<Runnable> write) {
+    private void settle(Delivery delivery, Consumer<OutcomeWriter.Durable> write) {
         if (delivery.finish()) {
             delivery.expectOutcomeWithin(outcomeGrace);
             write.accept(delivery::done);

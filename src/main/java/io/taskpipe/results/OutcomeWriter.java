@@ -26,7 +26,7 @@ import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Writes what settles a record, each call ending in {@code durable} once the broker has all of it:
+ * Writes what settles a record, each call ending in {@link Durable} once the broker has all of it:
  * <ul>
  *   <li>a task's <b>result</b>;</li>
  *   <li>bad input: its <b>dead letter</b>, and a {@code REJECTED} result when its id could be read;</li>
@@ -47,6 +47,12 @@ public class OutcomeWriter {
 
     private static final Logger LOG = Logger.getLogger(OutcomeWriter.class);
 
+    /** Told once what settles a record is durable, and whether a dead letter is part of it. */
+    @FunctionalInterface
+    public interface Durable {
+        void written(boolean deadLettered);
+    }
+
     private final ResultPublisher publisher;
     private final LaneMetrics metrics;
     private final String resultsTopic;
@@ -61,9 +67,9 @@ public class OutcomeWriter {
     }
 
     /** A task's result, read from {@code record}. */
-    public void result(ConsumerRecord<String, byte[]> record, TaskResult result, Runnable durable) {
+    public void result(ConsumerRecord<String, byte[]> record, TaskResult result, Durable durable) {
         metrics.finished(result);
-        send(record, result, new Sent(durable) {
+        send(record, result, new Sent(() -> durable.written(false)) {
             @Override
             public void refused(Exception cause) {
                 refusedByBroker(record, result, "result", cause, durable);
@@ -72,11 +78,11 @@ public class OutcomeWriter {
     }
 
     /** Bad input: the dead letter, and a {@code REJECTED} result when the task's id could be read. */
-    public void reject(ConsumerRecord<String, byte[]> record, Rejection rejection, Runnable durable) {
+    public void reject(ConsumerRecord<String, byte[]> record, Rejection rejection, Durable durable) {
         metrics.rejected(rejection.code());
         Why why = new Why(rejection.code(), rejection.reason(), null, 1);
         if (rejection.taskId() == null) {
-            letter(record, why, 0, durable);
+            letter(record, why, 0, () -> durable.written(true));
             return;
         }
         String key = rejection.key() != null ? rejection.key() : rejection.taskId();
@@ -85,14 +91,14 @@ public class OutcomeWriter {
     }
 
     /** A task given up on with its final result: the dead letter and the result. */
-    public void giveUp(ConsumerRecord<String, byte[]> record, TaskResult result, String exceptionClass, Runnable durable) {
+    public void giveUp(ConsumerRecord<String, byte[]> record, TaskResult result, String exceptionClass, Durable durable) {
         metrics.finished(result);
         metrics.rejected(result.error().code());
         both(record, new Why(result.error().code(), result.error().message(), exceptionClass, result.attempt()), result, durable);
     }
 
     /** A task whose every delivery so far started it and lost its process: given up without running it again. */
-    public void workerLost(ConsumerRecord<String, byte[]> record, Task task, Lane lane, int deliveries, Runnable durable) {
+    public void workerLost(ConsumerRecord<String, byte[]> record, Task task, Lane lane, int deliveries, Durable durable) {
         String reason = "given up after " + deliveries + " deliveries: each started the task and lost its process"
                 + " (crash, out of memory or kill)";
         giveUp(record, decided(record, TaskResult.about(task), lane, deliveries)
@@ -101,10 +107,10 @@ public class OutcomeWriter {
 
     /** Hands a task read from {@code record} to another lane's topic. */
     public void forward(ConsumerRecord<String, byte[]> record, ProducerRecord<String, byte[]> forward, Task task, Lane lane,
-                        Runnable durable) {
+                        Durable durable) {
         publisher.send(forward, new Sent(() -> {
             metrics.forwarded();
-            durable.run();
+            durable.written(false);
         }) {
             @Override
             public void refused(Exception cause) {
@@ -114,7 +120,7 @@ public class OutcomeWriter {
     }
 
     /** The broker refused {@code what} settled the task: a dead letter and a small result say so instead. */
-    private void refusedByBroker(ConsumerRecord<String, byte[]> record, TaskResult refused, String what, Exception cause, Runnable durable) {
+    private void refusedByBroker(ConsumerRecord<String, byte[]> record, TaskResult refused, String what, Exception cause, Durable durable) {
         metrics.rejected(ErrorCode.REFUSED_BY_BROKER);
         String reason = "the broker refused the task's " + what + " (" + cause + ")"
                 + (refused.status() == Status.SUCCEEDED ? "; the task itself succeeded" : "");
@@ -124,11 +130,11 @@ public class OutcomeWriter {
         both(record, new Why(ErrorCode.REFUSED_BY_BROKER, reason, cause.getClass().getName(), refused.attempt()), instead, durable);
     }
 
-    private void both(ConsumerRecord<String, byte[]> record, Why why, TaskResult result, Runnable durable) {
+    private void both(ConsumerRecord<String, byte[]> record, Why why, TaskResult result, Durable durable) {
         AtomicInteger pending = new AtomicInteger(2);
         Runnable oneDone = () -> {
             if (pending.decrementAndGet() == 0) {
-                durable.run();
+                durable.written(true);
             }
         };
         letter(record, why, 0, oneDone);

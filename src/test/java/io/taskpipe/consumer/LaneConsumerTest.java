@@ -24,7 +24,7 @@ class LaneConsumerTest {
     static void finish(Handed handed) throws InterruptedException {
         assertThat(handed.delivery().start()).isTrue();
         assertThat(handed.delivery().finish()).isTrue();
-        handed.delivery().done();
+        handed.delivery().done(false);
     }
 
     private static void awaitCommitted(MockLane mock, long position, String metadata) {
@@ -136,12 +136,12 @@ class LaneConsumerTest {
             CompletableFuture<Boolean> suspectStarts = startLater(suspect.delivery());
             await().during(Duration.ofMillis(200)).atMost(SECOND).until(() -> !suspectStarts.isDone());
             running.delivery().finish();
-            running.delivery().done();
+            running.delivery().done(false);
             assertThat(suspectStarts.get(5, TimeUnit.SECONDS)).isTrue();
             CompletableFuture<Boolean> besideIt = startLater(mock.next().delivery());
             await().during(Duration.ofMillis(200)).atMost(SECOND).until(() -> !besideIt.isDone());
             suspect.delivery().finish();
-            suspect.delivery().done();
+            suspect.delivery().done(false);
             assertThat(besideIt.get(5, TimeUnit.SECONDS)).isTrue();
         }
     }
@@ -158,7 +158,7 @@ class LaneConsumerTest {
             CompletableFuture<Boolean> retry = startLater(retrying);
             await().during(Duration.ofMillis(200)).atMost(SECOND).until(() -> !retry.isDone());
             suspect.finish();
-            suspect.done();
+            suspect.done(false);
             assertThat(retry.get(5, TimeUnit.SECONDS)).as("the retry runs once the suspect is done").isTrue();
         }
     }
@@ -209,7 +209,7 @@ class LaneConsumerTest {
         assertThat(queued.delivery().start()).as("a queued task does not start once the lane stops").isFalse();
         queued.delivery().skip();
         assertThat(running.delivery().finish()).as("a running one may still publish").isTrue();
-        running.delivery().done();
+        running.delivery().done(false);
         stopping.get(5, TimeUnit.SECONDS);
         assertThat(mock.committed(P0).offset()).isEqualTo(1);
         assertThat(mock.consumer.closed()).isTrue();
@@ -228,7 +228,7 @@ class LaneConsumerTest {
             assertThat(mock.lane.stall().orElseThrow().task()).isEqualTo("task-7");
             assertThat(mock.lane.oldestUnfinished()).isPositive();
             delivery.finish();
-            delivery.done();
+            delivery.done(false);
             await().atMost(SECOND).until(() -> mock.lane.stall().isEmpty());
         }
     }

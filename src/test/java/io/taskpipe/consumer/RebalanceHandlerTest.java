@@ -27,7 +27,7 @@ class RebalanceHandlerTest {
             mock.rebalance(P1);
             await().atMost(Duration.ofSeconds(5)).until(() -> running.delivery().abandoned());
             assertThat(running.delivery().finish()).as("within the grace it still publishes").isTrue();
-            running.delivery().done();
+            running.delivery().done(false);
             await().atMost(Duration.ofSeconds(5)).until(() -> !mock.consumer.assignment().contains(P0));
             assertThat(mock.committed(P0).offset()).isEqualTo(1);
         }

@@ -59,7 +59,7 @@ class StartWindowTest {
                 assertThat(committedWindow(mock)).as("offset %d started", handed.record().offset())
                         .isGreaterThan(handed.record().offset());
                 assertThat(handed.delivery().finish()).isTrue();
-                handed.delivery().done();
+                handed.delivery().done(false);
             }
         }
     }

@@ -79,7 +79,11 @@ public final class AppProcess {
 
     /** Waits until the launched process reports ready. */
     public AppProcess awaitReady() {
-        await(name + " ready").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(this::ready);
+        return awaitReady(Duration.ofSeconds(60));
+    }
+
+    public AppProcess awaitReady(Duration timeout) {
+        await(name + " ready").atMost(timeout).pollInterval(Duration.ofMillis(200)).until(this::ready);
         return this;
     }
 

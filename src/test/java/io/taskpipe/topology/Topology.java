@@ -50,6 +50,7 @@ public final class Topology implements AutoCloseable {
     private final Names names;
     private final Map<String, String> properties = new HashMap<>();
     private final List<AppProcess> processes = new ArrayList<>();
+    private final List<String> jvmOptions = new ArrayList<>();
 
     public Topology(String scenario, String bootstrap, Path filesDir) {
         this.scenario = scenario;
@@ -72,6 +73,12 @@ public final class Topology implements AutoCloseable {
     /** Sets a property for every process started afterwards. */
     public Topology with(String key, String value) {
         properties.put(key, value);
+        return this;
+    }
+
+    /** Adds JVM options for every process started afterwards. */
+    public Topology withJvmOptions(String... options) {
+        jvmOptions.addAll(List.of(options));
         return this;
     }
 
@@ -142,7 +149,9 @@ public final class Topology implements AutoCloseable {
     /** cpu-workers named so, launched side by side and returned once every one reports ready. */
     public List<AppProcess> workers(String... names) {
         List<AppProcess> launched = Arrays.stream(names).map(name -> launch(name, "cpu-worker")).toList();
-        launched.forEach(AppProcess::awaitReady);
+        // each start compiles for seconds on every core it gets: a minute for every four started side by side
+        Duration timeout = Duration.ofMinutes(Math.ceilDiv(names.length + 1, 4));
+        launched.forEach(process -> process.awaitReady(timeout));
         return launched;
     }
 
@@ -180,10 +189,12 @@ public final class Topology implements AutoCloseable {
         return launch(name, profile, extra, jvmOptions).awaitReady();
     }
 
-    private AppProcess launch(String name, String profile, Map<String, String> extra, List<String> jvmOptions) {
+    private AppProcess launch(String name, String profile, Map<String, String> extra, List<String> options) {
         Map<String, String> all = new HashMap<>(properties);
         all.putAll(extra);
-        AppProcess process = new AppProcess(scenario + "-" + name, profile, all, jvmOptions, LOGS).launch();
+        List<String> allOptions = new ArrayList<>(jvmOptions);
+        allOptions.addAll(options);
+        AppProcess process = new AppProcess(scenario + "-" + name, profile, all, allOptions, LOGS).launch();
         processes.add(process);
         return process;
     }
