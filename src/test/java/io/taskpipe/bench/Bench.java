@@ -107,11 +107,13 @@ final class Bench implements AutoCloseable {
                 "taskpipe.lanes.cpu.group", topics.prefix() + "-cpu-worker",
                 "quarkus.log.level", "WARN",
                 "taskpipe.api.insecure", "true"));
-        if (smoke) { // a smoke run proves the suite works; the lanes' warm-up would only lengthen each arm's start
+        List<String> options = new ArrayList<>();
+        if (smoke) { // a smoke run proves the suite works: its many starts skip the warm-up and run on the quick compiler alone
             properties.putAll(Map.of("taskpipe.lanes.io.warm-up", "0s", "taskpipe.lanes.cpu.warm-up", "0s"));
+            options.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
         }
         properties.putAll(settings);
-        List<String> options = new ArrayList<>(jvmOptions);
+        options.addAll(jvmOptions);
         // e.g. -Dbench.app-java-options=-XX:StartFlightRecording=filename=target/bench/%p.jfr records each arm's processes;
         // %n is the process's name, so -XX:AOTCacheOutput=DIR/%n.aot trains a cache per process that a later -XX:AOTCache=DIR/%n.aot uses
         options.addAll(List.of(System.getProperty("bench.app-java-options", "").split("\\s+")).stream().filter(o -> !o.isBlank())

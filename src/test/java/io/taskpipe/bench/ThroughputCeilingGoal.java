@@ -64,7 +64,7 @@ final class ThroughputCeilingGoal {
         Bench.Topics topics = bench.topics(name);
         int tasks;
         try (TaskSender sender = new TaskSender(quickToGiveUp(topics.target(bench.bootstrap())), name, 7L, KEYS)) {
-            sender.run(List.of(Phase.burst(bench.scale(100_000, 2_000))), mix);
+            sender.run(List.of(Phase.burst(bench.scale(100_000, 1_000))), mix);
             tasks = (int) (sender.produced().size() - sender.errors());
             if (sender.errors() > 0) {
                 System.out.printf("  %s: %d sends of the backlog failed, first: %s%n", name, sender.errors(), sender.firstError());

@@ -51,9 +51,7 @@ class SharedWorkersIT {
                     .with("taskpipe.lanes.cpu.share-lock", "3s") // how long a killed worker's record waits for another
                     .with("taskpipe.lanes.cpu.slots", "1")
                     .with("taskpipe.lanes.shutdown-grace", "1s") // shorter than the task the SIGTERM interrupts
-                    .with("taskpipe.tasks.test-types-enabled", "true")
-                    // thirteen JVMs start at once on what may be two cores: the quick compiler only, one GC thread
-                    .withJvmOptions("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx192m");
+                    .with("taskpipe.tasks.test-types-enabled", "true");
             topology.createTopic(topology.names().cpuTasks(), PARTITIONS, Map.of());
             String[] names = IntStream.rangeClosed(1, WORKERS).mapToObj(i -> "worker-" + i).toArray(String[]::new);
             List<AppProcess> workers = new ArrayList<>(topology.deploy("dispatcher", names).workers());

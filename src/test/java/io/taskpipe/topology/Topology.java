@@ -50,7 +50,11 @@ public final class Topology implements AutoCloseable {
     private final Names names;
     private final Map<String, String> properties = new HashMap<>();
     private final List<AppProcess> processes = new ArrayList<>();
-    private final List<String> jvmOptions = new ArrayList<>();
+    /**
+     * The scenarios prove what the processes do, not how fast: their many starts, side by side on what may be
+     * two cores, run on the quick compiler alone and one GC thread, which about halves what a start costs.
+     */
+    private final List<String> jvmOptions = new ArrayList<>(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
 
     public Topology(String scenario, String bootstrap, Path filesDir) {
         this.scenario = scenario;
@@ -73,12 +77,6 @@ public final class Topology implements AutoCloseable {
     /** Sets a property for every process started afterwards. */
     public Topology with(String key, String value) {
         properties.put(key, value);
-        return this;
-    }
-
-    /** Adds JVM options for every process started afterwards. */
-    public Topology withJvmOptions(String... options) {
-        jvmOptions.addAll(List.of(options));
         return this;
     }
 
