@@ -25,7 +25,7 @@ import java.util.concurrent.ExecutionException;
  */
 final class Bench implements AutoCloseable {
 
-    /** An arm's own topics, 8 partitions each, so no arm sees another's tasks. */
+    /** An arm's own topics, 8 partitions each unless the arm says otherwise, so no arm sees another's tasks. */
     record Topics(String prefix, String tasks, String cpuTasks, String results, String dlq) {
         LoadRun.Target target(String bootstrap) {
             return LoadRun.Target.of(bootstrap, null).withTopics(tasks, results, dlq);
@@ -75,11 +75,17 @@ final class Bench implements AutoCloseable {
     }
 
     Topics topics(String arm) {
+        return topics(arm, PARTITIONS);
+    }
+
+    /** An arm's own topics, the CPU topic with {@code cpuPartitions}. */
+    Topics topics(String arm, int cpuPartitions) {
         String prefix = "bench-" + (++arms) + "-" + arm;
         Topics topics = new Topics(prefix, prefix + ".tasks", prefix + ".tasks.cpu", prefix + ".results", prefix + ".dlq");
         try (Admin admin = Admin.create(ClientSettings.bootstrap(bootstrap()).toMap())) {
             admin.createTopics(List.of(topics.tasks(), topics.cpuTasks(), topics.results(), topics.dlq()).stream()
-                    .map(name -> new NewTopic(name, Optional.of(PARTITIONS), Optional.empty())).toList()).all().get();
+                    .map(name -> new NewTopic(name, Optional.of(name.equals(topics.cpuTasks()) ? cpuPartitions : PARTITIONS), Optional.empty()))
+                    .toList()).all().get();
         } catch (InterruptedException | ExecutionException e) {
             throw new IllegalStateException("cannot create the topics of arm " + arm, e);
         }

@@ -54,6 +54,7 @@ public final class BenchCommand implements Callable<Integer> {
         goals.put("G10", ThroughputCeilingGoal::run);
         goals.put("G11", ColdStartGoal::run);
         goals.put("G11R", RescaleGoal::run); // G11's rescaling, selectable on its own
+        goals.put("G12", ShareScalingGoal::run);
         List<Finding> findings = new ArrayList<>();
         List<GilExperiment.Row> gil = List.of();
         long start = System.nanoTime();

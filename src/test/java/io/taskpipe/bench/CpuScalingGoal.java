@@ -64,6 +64,11 @@ final class CpuScalingGoal {
         for (String core : cores) {
             bench.worker(topics, "worker-" + core, Map.of(), List.of("-XX:ActiveProcessorCount=1"), core);
         }
+        return drainHashes(bench, topics, arm, mebibytes, expectedRate);
+    }
+
+    /** Once the arm's processes answer: the rate at which they drain a backlog of {@code compute.sha256}; ends the arm. */
+    static double drainHashes(Bench bench, Bench.Topics topics, String arm, int mebibytes, double expectedRate) throws InterruptedException {
         bench.awaitAnswers(topics, "compute.sha256", Bench.params("mebibytes", 1));
         List<Scenario.MixEntry> mix = List.of(new Scenario.MixEntry("compute.sha256", 1.0, Bench.params("mebibytes", mebibytes), null));
         double rate = bench.drain(topics, arm, expectedRate, 0, mix).stats().resultsPerSecond(0.2, 0.9);
