@@ -5,6 +5,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.utils.SecurityUtils;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -89,6 +90,9 @@ public final class AclsCommand implements Callable<Integer> {
     }
 
     private static String resource(ResourcePattern pattern) {
+        if (pattern.resourceType() == ResourceType.CLUSTER) {
+            return "--cluster";
+        }
         String option = switch (pattern.resourceType()) {
             case TOPIC -> "--topic ";
             case GROUP -> "--group ";

@@ -1,6 +1,7 @@
 package io.taskpipe.acl;
 
 import io.taskpipe.api.BatchPublisher;
+import io.taskpipe.config.CpuDelivery;
 import io.taskpipe.config.TaskpipeConfig;
 import io.taskpipe.config.TopicsConfig;
 import org.apache.kafka.common.acl.AccessControlEntry;
@@ -8,16 +9,20 @@ import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.Resource;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Function;
 
+import static org.apache.kafka.common.acl.AclOperation.ALTER_CONFIGS;
 import static org.apache.kafka.common.acl.AclOperation.DESCRIBE;
 import static org.apache.kafka.common.acl.AclOperation.DESCRIBE_CONFIGS;
 import static org.apache.kafka.common.acl.AclOperation.READ;
@@ -70,35 +75,50 @@ public final class KafkaAcls {
         }
     }
 
-    /** The names the ACLs refer to: the topics and consumer groups as configured. */
+    /**
+     * The names the ACLs refer to: the topics and consumer groups as configured, and the cpu-workers' share
+     * group when the CPU lane runs on one ({@code taskpipe.lanes.cpu.delivery=SHARE}).
+     */
     public record Names(String tasks, String cpuTasks, String results, String dlq, String workers, String dispatcherGroup,
-                        String workerGroup) {
+                        String workerGroup, Optional<String> shareGroup) {
 
         /** taskpipe's default names ({@code taskpipe.topics.*}, {@code taskpipe.lanes.*.group}). */
         public static final Names DEFAULTS = new Names("taskpipe.tasks", "taskpipe.tasks.cpu", "taskpipe.results", "taskpipe.dlq",
-                "taskpipe.workers", "taskpipe-dispatcher", "taskpipe-cpu-worker");
+                "taskpipe.workers", "taskpipe-dispatcher", "taskpipe-cpu-worker", Optional.empty());
+
+        private static final String DEFAULT_SHARE_GROUP = "taskpipe-cpu-share";
 
         /** The names a configuration file sets, each by the setting of its name, else the default. */
         public static Names of(Properties settings) {
             Map<String, String> defaults = DEFAULTS.settings();
             Function<String, String> name = key -> settings.getProperty(key, defaults.get(key));
+            Optional<String> shareGroup = CpuDelivery.SHARE.name().equalsIgnoreCase(settings.getProperty("taskpipe.lanes.cpu.delivery"))
+                    ? Optional.of(settings.getProperty("taskpipe.lanes.cpu.share-group", DEFAULT_SHARE_GROUP)) : Optional.empty();
             return new Names(name.apply("taskpipe.topics.tasks"), name.apply("taskpipe.topics.cpu-tasks"),
                     name.apply("taskpipe.topics.results"), name.apply("taskpipe.topics.dlq"), name.apply("taskpipe.topics.workers"),
-                    name.apply("taskpipe.lanes.io.group"), name.apply("taskpipe.lanes.cpu.group"));
+                    name.apply("taskpipe.lanes.io.group"), name.apply("taskpipe.lanes.cpu.group"), shareGroup);
+        }
+
+        /** These names on a CPU lane that runs as the share group {@code group}. */
+        public Names sharing(String group) {
+            return new Names(tasks, cpuTasks, results, dlq, workers, dispatcherGroup, workerGroup, Optional.of(group));
         }
 
         /** The settings that give a process these names, by setting name. */
         public Map<String, String> settings() {
-            return Map.of("taskpipe.topics.tasks", tasks, "taskpipe.topics.cpu-tasks", cpuTasks, "taskpipe.topics.results", results,
-                    "taskpipe.topics.dlq", dlq, "taskpipe.topics.workers", workers,
-                    "taskpipe.lanes.io.group", dispatcherGroup, "taskpipe.lanes.cpu.group", workerGroup);
+            Map<String, String> settings = new HashMap<>(Map.of("taskpipe.topics.tasks", tasks, "taskpipe.topics.cpu-tasks", cpuTasks,
+                    "taskpipe.topics.results", results, "taskpipe.topics.dlq", dlq, "taskpipe.topics.workers", workers,
+                    "taskpipe.lanes.io.group", dispatcherGroup, "taskpipe.lanes.cpu.group", workerGroup));
+            shareGroup.ifPresent(group -> settings.put("taskpipe.lanes.cpu.share-group", group));
+            return settings;
         }
 
         /** The names a process with this configuration uses. */
         public static Names of(TaskpipeConfig config) {
             TopicsConfig topics = config.topics();
             return new Names(topics.tasks(), topics.cpuTasks(), topics.results(), topics.dlq(), topics.workers(),
-                    config.lanes().io().group(), config.lanes().cpu().group());
+                    config.lanes().io().group(), config.lanes().cpu().group(),
+                    config.lanes().cpu().delivery() == CpuDelivery.SHARE ? Optional.of(config.lanes().cpu().shareGroup()) : Optional.empty());
         }
     }
 
@@ -127,14 +147,26 @@ public final class KafkaAcls {
                         // publishes its heartbeat and reads everyone's (no group: it assigns itself the partition);
                         // the lag of the workers' group (its own group's it may READ already)
                         .topic(names.workers(), READ, WRITE, DESCRIBE_CONFIGS).group(names.workerGroup(), DESCRIBE);
+                // the share group's backlog, the gauge the cpu-workers are scaled on (ShareBacklog)
+                names.shareGroup().ifPresent(share -> grants.group(share, DESCRIBE));
             }
-            case CPU_WORKER -> grants.topic(names.cpuTasks(), READ, DESCRIBE_CONFIGS).group(names.workerGroup(), READ)
-                    .topic(names.results(), WRITE, DESCRIBE_CONFIGS)
-                    .topic(names.dlq(), WRITE, DESCRIBE_CONFIGS)
-                    .topic(names.workers(), WRITE, DESCRIBE_CONFIGS);
-            // lag = a topic's end offsets (DESCRIBE on the topic) less the group's committed ones (DESCRIBE on the group)
-            case AUTOSCALER -> grants.topic(names.tasks(), DESCRIBE).group(names.dispatcherGroup(), DESCRIBE)
-                    .topic(names.cpuTasks(), DESCRIBE).group(names.workerGroup(), DESCRIBE);
+            case CPU_WORKER -> {
+                grants.topic(names.cpuTasks(), READ, DESCRIBE_CONFIGS);
+                // a share group's member sets the group's settings as it starts, and reads the broker's delivery limit
+                names.shareGroup().ifPresentOrElse(share -> grants.group(share, READ, ALTER_CONFIGS).cluster(DESCRIBE_CONFIGS),
+                        () -> grants.group(names.workerGroup(), READ));
+                grants.topic(names.results(), WRITE, DESCRIBE_CONFIGS)
+                        .topic(names.dlq(), WRITE, DESCRIBE_CONFIGS)
+                        .topic(names.workers(), WRITE, DESCRIBE_CONFIGS);
+            }
+            // lag = a topic's end offsets (DESCRIBE on the topic) less the group's committed ones (DESCRIBE on the group);
+            // a share group's backlog it reads from the dispatchers' gauge instead
+            case AUTOSCALER -> {
+                grants.topic(names.tasks(), DESCRIBE).group(names.dispatcherGroup(), DESCRIBE);
+                if (names.shareGroup().isEmpty()) {
+                    grants.topic(names.cpuTasks(), DESCRIBE).group(names.workerGroup(), DESCRIBE);
+                }
+            }
         }
         return grants.bindings;
     }
@@ -162,6 +194,10 @@ public final class KafkaAcls {
 
         Grants groups(String prefix, AclOperation... operations) {
             return allow(new ResourcePattern(ResourceType.GROUP, prefix, PatternType.PREFIXED), operations);
+        }
+
+        Grants cluster(AclOperation... operations) {
+            return allow(new ResourcePattern(ResourceType.CLUSTER, Resource.CLUSTER_NAME, PatternType.LITERAL), operations);
         }
 
         Grants transactionalIds(String prefix, AclOperation... operations) {

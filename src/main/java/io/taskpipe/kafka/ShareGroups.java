@@ -4,12 +4,17 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.ListShareGroupOffsetsSpec;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.SharePartitionOffsetInfo;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,6 +59,43 @@ public final class ShareGroups {
             throw new IllegalStateException("the broker does not report " + DELIVERY_LIMIT + ": it serves no share groups (Kafka 4.2 or later)");
         }
         return Integer.parseInt(limit.value());
+    }
+
+    /**
+     * How many records of {@code topic} the group has not finished: waiting, or held by a worker. The broker's
+     * lag of each partition (KIP-1226), summed; a partition without one (the group has not read it yet) counts
+     * from its log's start to its end, as a new group of taskpipe's reads from the start.
+     */
+    public static long backlog(Admin admin, String group, String topic) {
+        List<TopicPartition> partitions = await(admin.describeTopics(List.of(topic)).allTopicNames(), "describe topic " + topic)
+                .get(topic).partitions().stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+        Map<TopicPartition, SharePartitionOffsetInfo> offsets = await(admin.listShareGroupOffsets(Map.of(group,
+                new ListShareGroupOffsetsSpec().topicPartitions(partitions))).partitionsToOffsetInfo(group), "list the offsets of share group " + group);
+        long backlog = 0;
+        List<TopicPartition> unread = new ArrayList<>();
+        for (TopicPartition partition : partitions) {
+            SharePartitionOffsetInfo info = offsets.get(partition);
+            Optional<Long> lag = info == null ? Optional.empty() : info.lag();
+            if (lag.isPresent()) {
+                backlog += lag.get();
+            } else {
+                unread.add(partition);
+            }
+        }
+        if (!unread.isEmpty()) {
+            Map<TopicPartition, Long> starts = offsets(admin, unread, OffsetSpec.earliest());
+            Map<TopicPartition, Long> ends = offsets(admin, unread, OffsetSpec.latest());
+            backlog += unread.stream().mapToLong(p -> ends.get(p) - starts.get(p)).sum();
+        }
+        return backlog;
+    }
+
+    private static Map<TopicPartition, Long> offsets(Admin admin, List<TopicPartition> partitions, OffsetSpec spec) {
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        partitions.forEach(p -> request.put(p, spec));
+        Map<TopicPartition, Long> offsets = new HashMap<>();
+        await(admin.listOffsets(request).all(), "list offsets").forEach((p, info) -> offsets.put(p, info.offset()));
+        return offsets;
     }
 
     private static <T> T await(KafkaFuture<T> future, String what) {

@@ -7,6 +7,7 @@ import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.Resource;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.utils.SecurityUtils;
 
@@ -101,7 +102,7 @@ final class KafkaUserInvariants {
             JsonNode resource = acl.path("resource");
             String type = resource.path("type").asText();
             ResourcePattern pattern = new ResourcePattern(SecurityUtils.resourceType(Character.toUpperCase(type.charAt(0)) + type.substring(1)),
-                    resource.path("name").asText(), "prefix".equals(resource.path("patternType").asText("literal")) ? PatternType.PREFIXED : PatternType.LITERAL);
+                    "cluster".equals(type) ? Resource.CLUSTER_NAME : resource.path("name").asText(), "prefix".equals(resource.path("patternType").asText("literal")) ? PatternType.PREFIXED : PatternType.LITERAL);
             AclPermissionType permission = "deny".equals(acl.path("type").asText("allow")) ? AclPermissionType.DENY : AclPermissionType.ALLOW;
             for (JsonNode operation : acl.path("operations")) {
                 acls.add(new AclBinding(pattern, new AccessControlEntry(role.principal(), acl.path("host").asText("*"),

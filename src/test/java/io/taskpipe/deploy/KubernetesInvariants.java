@@ -2,8 +2,10 @@ package io.taskpipe.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.taskpipe.acl.KafkaAcls;
-import io.taskpipe.config.TopicsConfig;
+import io.taskpipe.config.CpuDelivery;
 import io.taskpipe.config.TaskpipeConfig;
+import io.taskpipe.config.TopicsConfig;
+import io.taskpipe.lanes.ShareBacklog;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,7 +28,8 @@ import static io.taskpipe.deploy.Manifests.ofKind;
  *   <li>cpu-workers: requests = limits and no fixed slot count, so slots follow the CPU limit;</li>
  *   <li>every Deployment covered by exactly one PodDisruptionBudget whose selector matches its pods;</li>
  *   <li>every Deployment scaled by a ScaledObject whose Kafka trigger names the group, topic and brokers the
- *       pods use, with {@code maxReplicaCount} at most the topic's partitions;</li>
+ *       pods use, with {@code maxReplicaCount} at most the topic's partitions; cpu-workers of a share group
+ *       instead on the dispatchers' backlog gauge, read from their Service with an API key;</li>
  *   <li>where KafkaTopics are declared: one for every topic the app uses, and the app does not create topics;</li>
  *   <li>where KafkaUsers are declared: one per role with exactly the ACLs of {@code KafkaAcls}, each Deployment
  *       and KEDA connecting as its role's user ({@link KafkaUserInvariants}).</li>
@@ -36,6 +39,9 @@ final class KubernetesInvariants {
 
     /** Time after the drain for the poll loop to commit and the producer to flush (10 s each, see Lanes and KafkaClients). */
     static final Duration AFTER_DRAIN = Duration.ofSeconds(20);
+
+    /** The broker's default {@code group.share.max.size}: members a share group may have. */
+    static final int SHARE_GROUP_MAX_SIZE = 200;
 
     private final List<JsonNode> documents;
     private final EnvNames envNames = EnvNames.known();
@@ -152,8 +158,12 @@ final class KubernetesInvariants {
             return;
         }
         JsonNode spec = scalers.get(0).path("spec");
-        JsonNode kafka = spec.path("triggers").path(0).path("metadata");
         String where = "ScaledObject of " + name + ": ";
+        if (app.role() == TaskpipeConfig.Role.CPU_WORKER && app.taskpipe().lanes().cpu().delivery() == CpuDelivery.SHARE) {
+            shareBacklogTrigger(where, spec);
+            return;
+        }
+        JsonNode kafka = spec.path("triggers").path(0).path("metadata");
         expect(where + "consumerGroup", kafka.path("consumerGroup").asText(null), app.group());
         expect(where + "topic", kafka.path("topic").asText(null), app.topic());
         expect(where + "bootstrapServers", kafka.path("bootstrapServers").asText(null), app.bootstrapServers().orElse(null));
@@ -165,6 +175,41 @@ final class KubernetesInvariants {
         int max = spec.path("maxReplicaCount").asInt(100); // KEDA's default
         if (max > partitions) {
             findings.add(where + "maxReplicaCount " + max + " exceeds the " + partitions + " partitions of " + app.topic());
+        }
+    }
+
+    /**
+     * cpu-workers of a share group: scaled on the dispatchers' backlog gauge, read over HTTP from their Service
+     * with an API key, since a share group has no consumer-group lag; any number of them share the partitions,
+     * up to the broker's default limit of members in a share group.
+     */
+    private void shareBacklogTrigger(String where, JsonNode spec) {
+        JsonNode trigger = spec.path("triggers").path(0);
+        JsonNode metadata = trigger.path("metadata");
+        JsonNode service = ofKind(documents, "Service").stream().filter(s -> "dispatcher".equals(
+                s.path("spec").path("selector").path("app.kubernetes.io/component").asText())).findFirst().orElse(null);
+        if (service == null) {
+            findings.add(where + "no Service selects the dispatchers, whose metrics it reads");
+            return;
+        }
+        int port = service.path("spec").path("ports").path(0).path("port").asInt(80);
+        String url = "http://%s.%s.svc%s/q/metrics".formatted(service.path("metadata").path("name").asText(),
+                service.path("metadata").path("namespace").asText(), port == 80 ? "" : ":" + port);
+        expect(where + "trigger type", trigger.path("type").asText(null), "metrics-api");
+        expect(where + "url", metadata.path("url").asText(null), url);
+        expect(where + "format", metadata.path("format").asText(null), "prometheus");
+        expect(where + "valueLocation", metadata.path("valueLocation").asText(null), ShareBacklog.GAUGE.replace('.', '_'));
+        expect(where + "authMode", metadata.path("authMode").asText(null), "bearer");
+        if (!metadata.path("targetValue").asText("").matches("[1-9][0-9]*")) {
+            findings.add(where + "targetValue must be a positive whole number, is " + metadata.path("targetValue"));
+        }
+        String authentication = trigger.path("authenticationRef").path("name").asText(null);
+        if (ofKind(documents, "TriggerAuthentication").stream().noneMatch(a -> a.path("metadata").path("name").asText().equals(authentication))) {
+            findings.add(where + "its authenticationRef " + authentication + " names no TriggerAuthentication");
+        }
+        if (spec.path("maxReplicaCount").asInt(100) > SHARE_GROUP_MAX_SIZE) {
+            findings.add(where + "maxReplicaCount " + spec.path("maxReplicaCount").asInt(100) + " exceeds the " + SHARE_GROUP_MAX_SIZE
+                    + " members a share group may have (group.share.max.size)");
         }
     }
 

@@ -25,7 +25,11 @@ class KubernetesInvariantsTest {
 
     /** The findings after {@code breaking} changed a copy of the overlay's {@code kind/name}. */
     private static List<String> findingsAfter(String kind, String name, Consumer<ObjectNode> breaking) {
-        List<JsonNode> copy = strimzi.stream().<JsonNode>map(JsonNode::deepCopy).toList();
+        return findingsAfter(strimzi, kind, name, breaking);
+    }
+
+    private static List<String> findingsAfter(List<JsonNode> overlay, String kind, String name, Consumer<ObjectNode> breaking) {
+        List<JsonNode> copy = overlay.stream().<JsonNode>map(JsonNode::deepCopy).toList();
         breaking.accept((ObjectNode) Manifests.named(copy, kind, name));
         return KubernetesInvariants.check(copy);
     }
@@ -160,5 +164,18 @@ class KubernetesInvariantsTest {
             }
         }
         env.addObject().put("name", name).put("value", value);
+    }
+
+    @Test
+    void theShareGroupOverlayHoldsAndItsBacklogScalerAndUsersAreChecked() {
+        List<JsonNode> share = Manifests.kustomize(Path.of("k8s", "overlays", "strimzi-share"));
+        assertThat(KubernetesInvariants.check(share)).as("the share-group overlay as shipped").isEmpty();
+        assertThat(findingsAfter(share, "ScaledObject", "taskpipe-cpu-worker", s -> trigger(s).put("valueLocation", "taskpipe_lane_queued")))
+                .containsExactly("ScaledObject of taskpipe-cpu-worker: valueLocation is taskpipe_lane_queued, the pods use taskpipe_cpu_share_backlog");
+        assertThat(findingsAfter(share, "ScaledObject", "taskpipe-cpu-worker", s -> ((ObjectNode) s.path("spec")).put("maxReplicaCount", 500)))
+                .containsExactly("ScaledObject of taskpipe-cpu-worker: maxReplicaCount 500 exceeds the 200 members a share group may have (group.share.max.size)");
+        assertThat(findingsAfter(share, "KafkaUser", "taskpipe-cpu-worker",
+                u -> ((ArrayNode) u.path("spec").path("authorization").path("acls")).remove(2)))
+                .singleElement().asString().contains("taskpipe-cpu-worker", "DescribeConfigs", "Cluster");
     }
 }

@@ -1,10 +1,9 @@
 package io.taskpipe.embedded;
 
 import io.taskpipe.kafka.ClientSettings;
+import io.taskpipe.kafka.ShareGroups;
 import io.taskpipe.testing.KafkaBroker;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AlterConfigOp;
-import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -12,14 +11,14 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -36,18 +35,8 @@ class ShareGroupsIT {
     @Test
     void twoShareConsumersReadOnePartitionAndTheBrokerCountsDeliveries() throws Exception {
         String topic = "share-" + UUID.randomUUID();
-        String group = topic + "-group";
-        try (Admin admin = Admin.create(kafka.toMap())) {
-            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
-            // a new share group starts at the log's end by default: records published before it joined would wait forever
-            admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.GROUP, group), List.of(new AlterConfigOp(
-                    new ConfigEntry("share.auto.offset.reset", "earliest"), AlterConfigOp.OpType.SET)))).all().get();
-        }
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.durableProducer().toMap())) {
-            for (String key : List.of("a", "b")) {
-                producer.send(new ProducerRecord<>(topic, key, key.getBytes())).get();
-            }
-        }
+        String group = shareGroupOn(topic, 1);
+        publish(topic, List.of("a", "b"));
         try (KafkaShareConsumer<String, byte[]> first = shareConsumer(group, topic);
              KafkaShareConsumer<String, byte[]> second = shareConsumer(group, topic)) {
             ConsumerRecord<String, byte[]> firstHolds = pollOne(first);
@@ -63,6 +52,47 @@ class ShareGroupsIT {
             assertThat(again.key()).isEqualTo(firstHolds.key());
             assertThat(again.deliveryCount()).contains((short) 2);
             second.acknowledge(again, AcknowledgeType.ACCEPT);
+        }
+    }
+
+    @Test
+    void theBacklogCountsWhatTheGroupHasNotFinishedFromBeforeItsFirstRead() throws Exception {
+        String topic = "backlog-" + UUID.randomUUID();
+        String group = shareGroupOn(topic, 3);
+        publish(topic, IntStream.range(0, 30).mapToObj(i -> "key-" + i).toList());
+        try (Admin admin = Admin.create(kafka.toMap())) {
+            assertThat(ShareGroups.backlog(admin, group, topic)).as("before any worker read").isEqualTo(30);
+
+            try (KafkaShareConsumer<String, byte[]> consumer = shareConsumer(group, topic)) {
+                for (int i = 0; i < 12; i++) {
+                    ConsumerRecord<String, byte[]> record = pollOne(consumer);
+                    consumer.acknowledge(record, i < 10 ? AcknowledgeType.ACCEPT : AcknowledgeType.RELEASE);
+                    consumer.commitSync();
+                }
+                // ten finished; the two released wait again with the eighteen never read
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(ShareGroups.backlog(admin, group, topic)).isEqualTo(20));
+            }
+        }
+    }
+
+    /**
+     * A new topic, and a share group of it set as taskpipe sets its own (a new share group starts at the log's
+     * end by default: records published before it joined would wait forever); returns the group's id.
+     */
+    private String shareGroupOn(String topic, int partitions) throws Exception {
+        String group = topic + "-group";
+        try (Admin admin = Admin.create(kafka.toMap())) {
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+            ShareGroups.configure(admin, group, Optional.empty());
+        }
+        return group;
+    }
+
+    private void publish(String topic, List<String> keys) throws Exception {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.durableProducer().toMap())) {
+            for (String key : keys) {
+                producer.send(new ProducerRecord<>(topic, key, key.getBytes())).get();
+            }
         }
     }
 

@@ -6,6 +6,7 @@ import io.taskpipe.acl.KafkaAcls;
 import io.taskpipe.acl.KafkaAcls.Names;
 import io.taskpipe.acl.KafkaAcls.Role;
 import io.taskpipe.kafka.ClientSettings;
+import io.taskpipe.kafka.ShareGroups;
 import io.taskpipe.kafka.TopicReader;
 import io.taskpipe.testing.Pipeline;
 import io.taskpipe.testing.SecureKafka;
@@ -23,6 +24,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
@@ -234,11 +236,57 @@ class KafkaAclIT {
         }
     }
 
+    /**
+     * The CPU lane as a share group ({@code taskpipe.lanes.cpu.delivery=SHARE}) on exactly its own grants: the
+     * consumer group's worker gone and its group's READ revoked, the worker gets the share group's READ and
+     * ALTER_CONFIGS and the cluster's DESCRIBE_CONFIGS instead, and runs a task; the dispatcher's principal
+     * reads the share group's backlog, the gauge the workers are scaled on.
+     */
+    @Test
+    @Order(8)
+    void aShareGroupWorkerRunsOnItsOwnGrants() throws Exception {
+        Names sharing = NAMES.sharing("taskpipe-cpu-share");
+        worker.kill();
+        try (Admin admin = Admin.create(kafka.superUser())) {
+            List<AclBindingFilter> revoked = KafkaAcls.all(NAMES).stream().filter(acl -> !KafkaAcls.all(sharing).contains(acl))
+                    .map(AclBinding::toFilter).toList();
+            admin.deleteAcls(revoked).all().get(30, TimeUnit.SECONDS);
+            AclsCommand.apply(admin, sharing);
+            await("the broker applies the share group's ACLs").atMost(Duration.ofSeconds(20)).until(() ->
+                    admin.describeAcls(AclBindingFilter.ANY).values().get().size() == KafkaAcls.all(sharing).size());
+        }
+        AppProcess shareWorker = process("acl-share-worker", "cpu-worker", Role.CPU_WORKER,
+                Map.of("taskpipe.lanes.cpu.delivery", "SHARE", "taskpipe.lanes.cpu.ordering", "NONE")).start();
+        try {
+            String sum = "acl-share-sum-" + UUID.randomUUID();
+            try (KafkaProducer<String, byte[]> producer = producer(Role.PRODUCER)) {
+                producer.send(task(sum, "compute.sum", "{\"n\": 1000}")).get(30, TimeUnit.SECONDS);
+            }
+            JsonNode result = awaitResult(sum);
+            assertThat(result.path("lane").asText()).isEqualTo("CPU");
+            assertThat(result.path("worker").path("pid").asLong()).as("run by the share group's worker").isEqualTo(shareWorker.pid());
+            try (Admin asDispatcher = Admin.create(kafka.user(Role.DISPATCHER.user(), PASSWORDS.get(Role.DISPATCHER)))) {
+                // the group reads the topic from its start, so it runs the earlier tests' CPU tasks too before it is done
+                await("the share group's backlog, read as the dispatcher").atMost(Duration.ofSeconds(60))
+                        .until(() -> ShareGroups.backlog(asDispatcher, "taskpipe-cpu-share", NAMES.cpuTasks()) == 0);
+            }
+            assertThat(Files.readAllLines(shareWorker.log(), StandardCharsets.UTF_8)).as("the share worker's log")
+                    .noneMatch(line -> line.contains("AuthorizationException") || line.contains("not authorized"));
+        } finally {
+            shareWorker.kill();
+        }
+    }
+
     private static AppProcess process(String name, String profile, Role role) {
+        return process(name, profile, role, Map.of());
+    }
+
+    private static AppProcess process(String name, String profile, Role role, Map<String, String> extra) {
         Map<String, String> properties = new HashMap<>();
         kafka.user(role.user(), PASSWORDS.get(role)).forEach((key, value) -> properties.put("kafka." + key, value.toString()));
         properties.put("taskpipe.topics.create", "false");
         properties.put("taskpipe.api.insecure", "true"); // the task API's keys are AccessIT's subject
+        properties.putAll(extra);
         return AppProcess.of(name, profile, properties, List.of(), Topology.LOGS);
     }
 

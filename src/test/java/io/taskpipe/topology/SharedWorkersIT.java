@@ -33,7 +33,9 @@ import static org.awaitility.Awaitility.await;
  * twelve cpu-workers on a CPU topic of four partitions, where a consumer group would keep eight of them
  * idle, each finish tasks; workers killed under load lose nothing and every replay says so; a task that
  * kills every worker it runs on ends as {@code WORKER_LOST} at the broker's last delivery; a worker stopped
- * with SIGTERM hands its record back, so it runs again long before its lock would have run out.
+ * with SIGTERM hands its record back, so it runs again long before its lock would have run out. The
+ * dispatcher's {@code taskpipe_cpu_share_backlog}, what an autoscaler scales the workers on, counts a
+ * record in a worker's hands and drops to 0 once every task has ended.
  */
 class SharedWorkersIT {
 
@@ -54,7 +56,9 @@ class SharedWorkersIT {
                     .with("taskpipe.tasks.test-types-enabled", "true");
             topology.createTopic(topology.names().cpuTasks(), PARTITIONS, Map.of());
             String[] names = IntStream.rangeClosed(1, WORKERS).mapToObj(i -> "worker-" + i).toArray(String[]::new);
-            List<AppProcess> workers = new ArrayList<>(topology.deploy("dispatcher", names).workers());
+            Topology.Deployment deployment = topology.deploy("dispatcher", names);
+            AppProcess dispatcher = deployment.dispatcher();
+            List<AppProcess> workers = new ArrayList<>(deployment.workers());
             Set<String> everyWorker = workers.stream().map(AppProcess::name).collect(Collectors.toSet());
             Map<Long, String> nameOfPid = new HashMap<>();
             workers.forEach(w -> nameOfPid.put(w.pid(), w.name()));
@@ -91,10 +95,13 @@ class SharedWorkersIT {
                 AppProcess holder = await("a worker runs the long task").atMost(Duration.ofSeconds(60)).until(
                         () -> workers.stream().filter(SharedWorkersIT::runsATask).findFirst(),
                         Optional::isPresent).orElseThrow();
+                await("the dispatcher's backlog gauge counts the record in hand").atMost(Duration.ofSeconds(30))
+                        .until(() -> dispatcher.metric("taskpipe_cpu_share_backlog") >= 1);
                 Instant stopped = Instant.now();
                 assertThat(holder.terminate(Duration.ofSeconds(30))).as("exit status after SIGTERM").isZero();
 
                 outcomes.awaitAll(load.produced(), Duration.ofMinutes(1));
+                await("the backlog gauge drops to 0").atMost(Duration.ofSeconds(30)).until(() -> dispatcher.metric("taskpipe_cpu_share_backlog") == 0);
                 Report report = topology.check(load);
                 History history = topology.history(load);
                 List<Observed> longRuns = history.results().stream().filter(r -> r.taskId().equals(longTask)).toList();

@@ -28,6 +28,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -61,7 +62,7 @@ public final class Topology implements AutoCloseable {
         this.bootstrap = bootstrap;
         this.prefix = scenario + "-" + UUID.randomUUID().toString().substring(0, 6);
         this.names = new Names(prefix + ".tasks", prefix + ".tasks.cpu", prefix + ".results", prefix + ".dlq", prefix + ".workers",
-                prefix + "-dispatcher", prefix + "-cpu-worker");
+                prefix + "-dispatcher", prefix + "-cpu-worker", Optional.empty());
         properties.put("kafka.bootstrap.servers", bootstrap);
         // a dead member is noticed after the broker's minimum session timeout, not the default 45 s
         properties.put("kafka.session.timeout.ms", "6000");
