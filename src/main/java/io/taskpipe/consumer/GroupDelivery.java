@@ -64,7 +64,7 @@ final class GroupDelivery extends DeliveryBase {
             return false;
         }
         inGate.set(true);
-        boolean started = commitFirst() ? lane.startCommits.commit(this) : startNow();
+        boolean started = commitFirst() ? lane.startCommits.commit(this) : startAs(State.RUNNING);
         if (!started) {
             leaveGate();
         }
@@ -84,8 +84,9 @@ final class GroupDelivery extends DeliveryBase {
         };
     }
 
-    private boolean startNow() {
-        if (!state.compareAndSet(State.WAITING, State.RUNNING)) {
+    /** Leaves WAITING for {@code next}, recording the start (a forward counts as one); false when fenced. */
+    private boolean startAs(State next) {
+        if (!state.compareAndSet(State.WAITING, next)) {
             return false;
         }
         lane.report(this, Reports.Kind.STARTED);
@@ -106,11 +107,7 @@ final class GroupDelivery extends DeliveryBase {
 
     @Override
     public boolean forwarding() {
-        if (!state.compareAndSet(State.WAITING, State.FINISHING)) {
-            return false;
-        }
-        lane.report(this, Reports.Kind.STARTED);
-        return true;
+        return startAs(State.FINISHING);
     }
 
     @Override
