@@ -28,11 +28,7 @@ import static org.awaitility.Awaitility.await;
 public final class AppProcess {
 
     private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath();
-    /**
-     * The classes every launch loads, archived by the first process that exits normally and mapped by
-     * every later one (the JVM rebuilds it when the jar changes): a second off each of the suite's starts.
-     */
-    private static final Path CLASS_ARCHIVE = Path.of("target", "app-cds", "quarkus-run.jsa").toAbsolutePath();
+    private static final Path CLASS_ARCHIVES = Path.of("target", "app-cds").toAbsolutePath();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final String name;
@@ -98,9 +94,7 @@ public final class AppProcess {
             command.addAll(List.of("taskset", "-c", cpus)); // taskset execs java: the pid stays java's
         }
         command.addAll(List.of(LocalProcesses.javaExecutable(), "-Xmx384m", "-XX:+ExitOnOutOfMemoryError"));
-        if (jvmOptions.stream().noneMatch(o -> o.startsWith("-XX:AOTCache"))) { // an AOT cache replaces the class archive
-            command.addAll(List.of("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + CLASS_ARCHIVE, "-Xlog:cds*=off"));
-        }
+        command.addAll(ClassArchive.options(JAR, CLASS_ARCHIVES, jvmOptions, this::archivingRun));
         command.addAll(jvmOptions); // later options win: a test may set a smaller heap
         command.addAll(List.of("-Dquarkus.profile=" + profile, "-Dquarkus.http.port=" + httpPort, "-Dquarkus.banner.enabled=false"));
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
@@ -108,13 +102,19 @@ public final class AppProcess {
         command.add(JAR.toString());
         try {
             Files.createDirectories(log.getParent());
-            Files.createDirectories(CLASS_ARCHIVE.getParent());
             process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return this;
+    }
+
+    /** A launch like this one, with {@code archiving} and without a flight recording, that writes the class archive at its exit. */
+    private AppProcess archivingRun(List<String> archiving) {
+        List<String> options = new ArrayList<>(jvmOptions.stream().filter(o -> !o.startsWith("-XX:StartFlightRecording")).toList());
+        options.addAll(archiving);
+        return new AppProcess(name + "-class-archive", profile, properties, options, log.getParent());
     }
 
     /** Where the process's console goes. */
@@ -252,6 +252,10 @@ public final class AppProcess {
         if (!process.isAlive()) {
             throw new AssertionError(name + " exited with " + process.exitValue() + " while starting; see " + log);
         }
+        return answersReady();
+    }
+
+    boolean answersReady() {
         try {
             return HTTP.send(HttpRequest.newBuilder(uri("/q/health/ready")).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
