@@ -12,11 +12,13 @@ import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.module.blackbird.BlackbirdModule;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Instant;
 
 /**
  * The one JSON mapper of the task contract: strict on input (unknown fields, coerced scalars and
@@ -44,6 +46,7 @@ public final class TaskJson {
 
     public static final ObjectMapper MAPPER = JsonMapper.builder(FACTORY)
             .addModule(new JavaTimeModule())
+            .addModule(new SimpleModule("iso-instants").addDeserializer(Instant.class, new IsoInstants.Deserializer())) // registered later, read first
             .addModule(new BlackbirdModule()) // records' accessors and constructors through generated lambdas, not reflection
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
