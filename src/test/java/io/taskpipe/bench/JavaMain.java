@@ -16,6 +16,7 @@ final class JavaMain implements AutoCloseable {
     private final Class<?> mainClass;
     private final List<String> args;
     private final Path log;
+    private String cpus;
     private Process process;
 
     JavaMain(String name, Class<?> mainClass, List<String> args, Path logDir) {
@@ -25,9 +26,18 @@ final class JavaMain implements AutoCloseable {
         this.log = logDir.resolve(name + ".log");
     }
 
+    /** Runs the process on these CPUs only ({@code taskset -c}). */
+    JavaMain pinnedTo(String cpuList) {
+        this.cpus = cpuList;
+        return this;
+    }
+
     JavaMain start() {
-        List<String> command = new ArrayList<>(List.of(LocalProcesses.javaExecutable(),
-                "-Xmx384m", "-cp", System.getProperty("java.class.path"), mainClass.getName()));
+        List<String> command = new ArrayList<>();
+        if (cpus != null) {
+            command.addAll(List.of("taskset", "-c", cpus));
+        }
+        command.addAll(List.of(LocalProcesses.javaExecutable(), "-Xmx384m", "-cp", System.getProperty("java.class.path"), mainClass.getName()));
         command.addAll(args);
         try {
             Files.createDirectories(log.getParent());
