@@ -124,7 +124,7 @@ final class Bench implements AutoCloseable {
         // %n is the process's name, so -XX:AOTCacheOutput=DIR/%n.aot trains a cache per process that a later -XX:AOTCache=DIR/%n.aot uses
         options.addAll(List.of(System.getProperty("bench.app-java-options", "").split("\\s+")).stream().filter(o -> !o.isBlank())
                 .map(o -> o.replace("%n", name)).toList());
-        boolean writesAtExit = options.stream().anyMatch(o -> o.startsWith("-XX:StartFlightRecording")) || options.stream().anyMatch(o -> o.startsWith("-XX:AOTCacheOutput"));
+        boolean writesAtExit = options.stream().anyMatch(o -> o.startsWith("-XX:StartFlightRecording") || o.startsWith("-XX:AOTCacheOutput"));
         AppProcess process = AppProcess.of(name, profile, properties, options, OUT.resolve("logs"));
         if (cpus != null) {
             process.pinnedTo(cpus);

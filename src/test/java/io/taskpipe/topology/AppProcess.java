@@ -12,8 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -110,11 +112,22 @@ public final class AppProcess {
         return this;
     }
 
-    /** A launch like this one, with {@code archiving} and without a flight recording, that writes the class archive at its exit. */
+    /**
+     * A launch like this one that writes the class archive at its exit: with {@code archiving}, without a
+     * flight recording, and on topics and groups of its own, so that it takes none of the test's records.
+     */
     private AppProcess archivingRun(List<String> archiving) {
         List<String> options = new ArrayList<>(jvmOptions.stream().filter(o -> !o.startsWith("-XX:StartFlightRecording")).toList());
         options.addAll(archiving);
-        return new AppProcess(name + "-class-archive", profile, properties, options, log.getParent());
+        String prefix = "class-archive-" + UUID.randomUUID();
+        Map<String, String> own = new HashMap<>(properties);
+        for (String topic : List.of("tasks", "cpu-tasks", "results", "dlq", "workers")) {
+            own.put("taskpipe.topics." + topic, prefix + "." + topic);
+        }
+        for (String group : List.of("io.group", "cpu.group", "cpu.share-group")) {
+            own.put("taskpipe.lanes." + group, prefix + "-" + group);
+        }
+        return new AppProcess(name + "-class-archive", profile, own, options, log.getParent());
     }
 
     /** Where the process's console goes. */
