@@ -204,24 +204,36 @@ final class Bench implements AutoCloseable {
     }
 
     /**
-     * Warms an arm's processes up until their latency stops falling: open-loop windows of 2 s at the arm's
-     * rate until a window's p99 is within a quarter of the one before, for at most a minute (one window in
-     * a smoke run). A fresh JVM that shares a core with the broker and the load generator compiles for
-     * tens of seconds, and a fixed warm-up measured that instead of the arm whenever it was too short.
-     * Prints the windows' p99s.
+     * Warms an arm's processes up until they are in their steady state: open-loop windows of 2 s at the
+     * arm's rate until a window's p99 is within a quarter of the one before and the JIT compilers of the
+     * arm's processes and of the suite's JVM (the broker's) used at most {@value #QUIET_JIT} of a core in it,
+     * for at most {@link #SETTLE_AT_MOST} (one window in a smoke run). A fresh JVM that shares a core with the
+     * broker and the load generator compiles for tens of seconds, and an arm measured meanwhile measured that.
+     * Prints each window's p99 and its JIT share.
      */
     void settle(Topics topics, String arm, double rate, int keys, List<Scenario.MixEntry> mix) throws InterruptedException {
         List<Double> p99s = new ArrayList<>();
-        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        List<Double> jit = new ArrayList<>();
+        long deadline = System.nanoTime() + SETTLE_AT_MOST.toNanos();
         do {
+            List<Long> pids = new ArrayList<>(armPids);
+            pids.add(ProcessHandle.current().pid());
+            Duration compiled = JitCompilers.cpu(pids);
+            long start = System.nanoTime();
             p99s.add(OverheadGoal.ms(openLoop(topics, arm + "-settle-" + p99s.size(), rate, Duration.ZERO, Duration.ofSeconds(2), keys, mix)
                     .stats().latency(), 99));
+            jit.add((double) JitCompilers.cpu(pids).minus(compiled).toNanos() / (System.nanoTime() - start));
         } while (!smoke && System.nanoTime() < deadline
                 && (p99s.size() < 2 || p99s.getLast() > 1.25 * p99s.get(p99s.size() - 2)
-                || p99s.get(p99s.size() - 2) > 1.25 * p99s.getLast()));
-        System.out.printf("  %s: settled in %d windows of 2 s, p99 %s ms%n", arm, p99s.size(),
-                p99s.stream().map(p99 -> String.format("%.0f", p99)).toList());
+                || p99s.get(p99s.size() - 2) > 1.25 * p99s.getLast() || jit.getLast() > QUIET_JIT));
+        System.out.printf("  %s: settled in %d windows of 2 s, p99 %s ms, JIT %s of a core%n", arm, p99s.size(),
+                p99s.stream().map(p99 -> String.format("%.0f", p99)).toList(),
+                jit.stream().map(share -> String.format("%.2f", share)).toList());
     }
+
+    /** The JIT compilers' share of a core under which an arm counts as warm. */
+    static final double QUIET_JIT = 0.05;
+    static final Duration SETTLE_AT_MOST = Duration.ofSeconds(90);
 
     /**
      * Warms the arm's processes up with a few seconds' worth of the same tasks (their JIT compiles

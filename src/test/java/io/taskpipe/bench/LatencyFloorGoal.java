@@ -1,5 +1,6 @@
 package io.taskpipe.bench;
 
+import io.taskpipe.load.RunStats;
 import io.taskpipe.load.Scenario.MixEntry;
 import org.HdrHistogram.Histogram;
 
@@ -82,10 +83,20 @@ final class LatencyFloorGoal {
         bench.awaitAnswers(topics, task.type(), task.params());
         Duration warmup = bench.scale(Duration.ofSeconds(5), Duration.ofMillis(500));
         Duration measured = bench.scale(Duration.ofSeconds(30), Duration.ofSeconds(1));
-        Histogram latency = bench.openLoop(topics, name, RATE, warmup, measured, 50, mix).stats().latency();
+        RunStats stats = bench.openLoop(topics, name, RATE, warmup, measured, 50, mix).stats();
         bench.endArm();
-        System.out.printf("  %s: p50 %.2f ms, p99 %.2f ms%n", name, OverheadGoal.ms(latency, 50), OverheadGoal.ms(latency, 99));
+        Histogram latency = stats.latency();
+        System.out.printf("  %s: p50 %.2f ms, p99 %.2f ms%s%n", name, OverheadGoal.ms(latency, 50), OverheadGoal.ms(latency, 99),
+                lanes(stats));
         return latency;
+    }
+
+    /** Where an arm's time went: each lane's queue-wait and service p99, as its results report them. */
+    private static String lanes(RunStats stats) {
+        StringBuilder lanes = new StringBuilder();
+        stats.queueWaitByLane().forEach((lane, wait) -> lanes.append(String.format(" (%s lane queue wait p99 %.2f ms, service p99 %.2f ms)",
+                lane, OverheadGoal.ms(wait, 99), OverheadGoal.ms(stats.serviceByLane().get(lane), 99))));
+        return lanes.toString();
     }
 
     private static Finding p50(String claim, Histogram[] echoAndTaskpipe) {
