@@ -11,7 +11,6 @@ import io.taskpipe.tasks.cpu.Sha256Task;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * What computing on one core costs work on the other, outside taskpipe: a dispatcher's kind of work
@@ -34,7 +33,7 @@ final class CoreInterference {
             idle += probe.rate(window);
             try (JavaMain burner = new JavaMain("g5-core-1-computing-" + round, Burner.class,
                     List.of(Integer.toString(IsolationGoal.MEBIBYTES)), Bench.OUT.resolve("logs")).pinnedTo("1").start()) {
-                TimeUnit.MILLISECONDS.sleep(500); // the burner's JVM starts before it computes; its start is not measured
+                burner.awaitLine(Burner.COMPUTING, Duration.ofSeconds(30)); // its JVM's start is not measured
                 busy += probe.rate(window);
             }
         }
@@ -63,9 +62,13 @@ final class CoreInterference {
 
     /** Computes {@code compute.sha256} of the given mebibytes back to back until it is killed. */
     static final class Burner {
+        static final String COMPUTING = "computing";
+
         public static void main(String[] args) {
             Sha256Task task = new Sha256Task();
             TaskContext context = new TaskContext(Instant.now().plus(Duration.ofDays(1)));
+            System.out.println(COMPUTING);
+            System.out.flush();
             for (long seed = 0; ; seed++) {
                 task.run(new Sha256Task.Params(Integer.parseInt(args[0]), seed), context);
             }

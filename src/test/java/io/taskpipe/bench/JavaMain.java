@@ -6,8 +6,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /** A main class of this classpath run as its own JVM (a baseline the suite compares taskpipe with). */
 final class JavaMain implements AutoCloseable {
@@ -46,6 +49,25 @@ final class JavaMain implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         return this;
+    }
+
+    /** Waits until the process has printed this line, as a program does once it is at work. */
+    void awaitLine(String line, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!printed(line)) {
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                throw new IllegalStateException(name + " did not print \"" + line + "\" within " + timeout + "; see " + log);
+            }
+            TimeUnit.MILLISECONDS.sleep(10);
+        }
+    }
+
+    private boolean printed(String line) {
+        try (Stream<String> lines = Files.lines(log)) {
+            return lines.anyMatch(line::equals);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     long pid() {
