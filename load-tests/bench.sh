@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # taskpipe's benchmark suite: every goal's arms on this machine, each figure a ratio against a
 # baseline measured in the same run. Usage: load-tests/bench.sh [--smoke] [--only G1,G5] [--out DIR]
-# Needs JDK 25 (JAVA_HOME), python3 and taskset; takes about 12 minutes on 2 cores. See load-tests/README.md.
+# Needs JDK 25 (JAVA_HOME), python3 and taskset; takes about 45 minutes on 2 cores. See load-tests/README.md.
 # BENCH_JAVA_OPTS adds options to the suite's own JVM (e.g. a flight recording).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
