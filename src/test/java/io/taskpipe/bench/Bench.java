@@ -203,6 +203,10 @@ final class Bench implements AutoCloseable {
         return new LoadRun(scenario, topics.target(bootstrap())).run(Duration.ofSeconds(120), run -> { });
     }
 
+    /** The JIT compilers' share of a core under which an arm counts as warm. */
+    static final double QUIET_JIT = 0.05;
+    static final Duration SETTLE_AT_MOST = Duration.ofSeconds(90);
+
     /**
      * Warms an arm's processes up until they are in their steady state: open-loop windows of 2 s at the
      * arm's rate until a window's p99 is within a quarter of the one before and the JIT compilers of the
@@ -230,10 +234,6 @@ final class Bench implements AutoCloseable {
                 p99s.stream().map(p99 -> String.format("%.0f", p99)).toList(),
                 jit.stream().map(share -> String.format("%.2f", share)).toList());
     }
-
-    /** The JIT compilers' share of a core under which an arm counts as warm. */
-    static final double QUIET_JIT = 0.05;
-    static final Duration SETTLE_AT_MOST = Duration.ofSeconds(90);
 
     /**
      * Warms the arm's processes up with a few seconds' worth of the same tasks (their JIT compiles

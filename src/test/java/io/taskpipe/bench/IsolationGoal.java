@@ -101,7 +101,7 @@ final class IsolationGoal {
         var dispatcher = bench.dispatcher(topics, settings, oneCore, "0");
         bench.worker(topics, "worker", Map.of(), oneCore, "1");
         bench.awaitAnswers(topics, "compute.sum", Bench.params("n", 1)); // reaches the worker, and is too short to teach routing anything
-        if (!control) { // a control arm only has to show that its dispatcher falls behind
+        if (!control) {
             bench.settle(topics, arm, IO_RATE, 200, Bench.sleeps(IO_WAIT_MS));
         }
         Duration warmup = bench.scale(Duration.ofSeconds(5), Duration.ofMillis(500));
